@@ -1,0 +1,125 @@
+import type { ReachQuery } from '../git/index.js';
+import type { AppliedChange, PendingOp, PendingReason } from './types.js';
+
+/** The refs classification looks at; names without namespace prefixes. */
+export interface ClassifyInput {
+  heads: ReadonlyMap<string, string>;
+  /** Upstream heads at the last completed sync. */
+  snapshot: ReadonlyMap<string, string>;
+  attic: ReadonlyMap<string, string>;
+  /** Markers of gate branches whose provenance is unknown (see layout FOREIGN). */
+  foreign: ReadonlyMap<string, string>;
+  /** Upstream heads now. */
+  upstream: ReadonlyMap<string, string>;
+  /** Branches to consider; null = all. */
+  selected: ReadonlySet<string> | null;
+}
+
+/** What sync should do for each branch. */
+export interface Classification {
+  changes: AppliedChange[];
+  pending: PendingOp[];
+  gateOnlyBranches: string[];
+  /** Branches where the gate has commits on top of upstream (nothing to do). */
+  ahead: string[];
+  /** New attic entries: branch → last in-sync upstream tip. */
+  atticCreates: Map<string, string>;
+  /** Attic entries to drop because their branch is back in step. */
+  atticDeletes: Set<string>;
+  /** New unknown-provenance markers: branch → gate tip when first seen. */
+  foreignCreates: Map<string, string>;
+  foreignDeletes: Set<string>;
+}
+
+/** Reach-count answers, looked up by the same (positive, negatives) a query was built with. */
+export type ReachAnswers = (positive: string, negatives: readonly string[]) => number;
+
+/** Every branch name classification must look at. */
+function branchNames(input: ClassifyInput): string[] {
+  const names = new Set<string>([...input.heads.keys(), ...input.upstream.keys(), ...input.snapshot.keys(), ...input.attic.keys(), ...input.foreign.keys()]);
+  return [...names].filter((name) => input.selected === null || input.selected.has(name)).sort();
+}
+
+/**
+ * Every commit the gate knows came from upstream: current and previous upstream tips and the attic.
+ * A gate branch's commits outside this set exist only in the gate.
+ */
+export function upstreamKnownTips(input: ClassifyInput): string[] {
+  return [...new Set([...input.upstream.values(), ...input.snapshot.values(), ...input.attic.values()])].sort();
+}
+
+/** The reach queries classification needs, all answered by one batched walk. */
+export function classificationQueries(input: ClassifyInput): ReachQuery[] {
+  const known = upstreamKnownTips(input);
+  const queries: ReachQuery[] = [];
+  for (const branch of branchNames(input)) {
+    const head = input.heads.get(branch);
+    const up = input.upstream.get(branch);
+    if (head === undefined) continue;
+    const base = input.attic.get(branch) ?? input.snapshot.get(branch);
+    if (up !== undefined && head !== up) {
+      queries.push({ positive: head, negatives: [up] }, { positive: up, negatives: [head] });
+      if (base !== undefined && base !== up) queries.push({ positive: base, negatives: [up] });
+    }
+    if (head !== up && known.length > 0) queries.push({ positive: head, negatives: known });
+  }
+  return queries;
+}
+
+/**
+ * Classifies every branch: create and fast-forward are safe and applied; rewrites and deletions
+ * upstream become pending ops; gate-only branches are kept. Pure: reachability comes from `reach`.
+ */
+export function classifyBranches(input: ClassifyInput, reach: ReachAnswers): Classification {
+  const known = upstreamKnownTips(input);
+  const out: Classification = { changes: [], pending: [], gateOnlyBranches: [], ahead: [], atticCreates: new Map(), atticDeletes: new Set(), foreignCreates: new Map(), foreignDeletes: new Set() };
+  const gateOnly = (head: string) => (known.length === 0 ? Number.NaN : reach(head, known));
+
+  for (const branch of branchNames(input)) {
+    const head = input.heads.get(branch);
+    const up = input.upstream.get(branch);
+    const snap = input.snapshot.get(branch);
+    const attic = input.attic.get(branch);
+    const foreign = input.foreign.get(branch);
+    const base = attic ?? snap;
+    const settle = () => {
+      if (attic !== undefined) out.atticDeletes.add(branch);
+      if (foreign !== undefined) out.foreignDeletes.add(branch);
+    };
+    function goPending(kind: PendingOp['kind'], reason: PendingReason): void {
+      const count = gateOnly(head!);
+      out.pending.push({ branch, kind, reason, gateSha: head!, upstreamSha: up ?? null, lossless: count === 0, gateOnlyCommits: Number.isNaN(count) ? 0 : count });
+      if (attic === undefined && snap !== undefined && foreign === undefined) out.atticCreates.set(branch, snap);
+      if (reason === 'unknown_provenance' && foreign === undefined) out.foreignCreates.set(branch, head!);
+    }
+
+    if (up !== undefined) {
+      if (head === undefined) {
+        out.changes.push({ branch, kind: 'create', oldSha: null, newSha: up });
+        settle();
+      } else if (head === up) {
+        settle();
+      } else if (reach(head, [up]) === 0) {
+        out.changes.push({ branch, kind: 'fast_forward', oldSha: head, newSha: up });
+        settle();
+      } else {
+        const upstreamAdvanced = base !== undefined && (base === up || reach(base, [up]) === 0);
+        if (foreign === undefined && reach(up, [head]) === 0 && (base === undefined || upstreamAdvanced)) {
+          // The gate has its own commits on top of upstream: that is gate work, not a conflict.
+          out.ahead.push(branch);
+          settle();
+        } else {
+          const reason: PendingReason = foreign !== undefined || base === undefined ? 'unknown_provenance' : upstreamAdvanced ? 'diverged' : 'upstream_rewrite';
+          goPending('force_update', reason);
+        }
+      }
+    } else if (head !== undefined) {
+      if (snap !== undefined || attic !== undefined) goPending('delete', 'upstream_delete');
+      else out.gateOnlyBranches.push(branch);
+    } else {
+      // Neither side has the branch any more: nothing left to protect.
+      settle();
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, chmod, lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { GateError } from '../errors/index.js';
+import { forEachRefArgs, GitCommandError, type GitRunner, parseForEachRef, type RefUpdate } from '../git/index.js';
+import { GATE_CONFIG_VERSION, GATE_REPO_CONFIG, HIDDEN } from './layout.js';
+import { applyRefUpdates } from './transaction.js';
+
+/** git-gate's own keys in a gate's config. */
+export interface GateIdentity {
+  version: string | null;
+  scope: string | null;
+  upstream: string | null;
+}
+
+/** Fails unless the gate directory is a real directory owned by us and not group/other-writable. */
+export async function assertSafeGateDir(gatePath: string): Promise<void> {
+  const info = await lstat(gatePath);
+  if (info.isSymbolicLink()) throw new GateError('GATE_UNSAFE_PATH', `gate path ${gatePath} is a symlink`);
+  if (!info.isDirectory()) throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} exists and is not a directory`);
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
+    throw new GateError('GATE_UNSAFE_PATH', `gate path ${gatePath} is owned by uid ${info.uid}, not by this process (uid ${process.getuid()})`);
+  }
+  if ((info.mode & 0o022) !== 0) {
+    throw new GateError('GATE_UNSAFE_PATH', `gate path ${gatePath} is writable by group or others (mode ${(info.mode & 0o777).toString(8)})`);
+  }
+}
+
+/** Reads gate.* from the gate's config (one process). */
+export async function readGateIdentity(runner: GitRunner, gatePath: string): Promise<GateIdentity> {
+  let stdout: string;
+  try {
+    ({ stdout } = await runner.run(['config', '--local', '--get-regexp', '^gate\\.'], { gitDir: gatePath, okExitCodes: [1] }));
+  } catch (error) {
+    if (error instanceof GitCommandError) throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is not a git repository git-gate can use`, { cause: error });
+    throw error;
+  }
+  const identity: GateIdentity = { version: null, scope: null, upstream: null };
+  for (const line of stdout.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const key = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (key === 'gate.version') identity.version = value;
+    else if (key === 'gate.scope') identity.scope = value;
+    else if (key === 'gate.upstream') identity.upstream = value;
+  }
+  return identity;
+}
+
+function quoteConfigValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Creates a new gate: `init --bare --template=` (no sample hooks) in a sibling temp directory,
+ * config written, then renamed into place, so a crash never leaves a half-made gate.
+ */
+export async function createGate(runner: GitRunner, gatePath: string, identity: { scope: string; upstream: string | null; defaultBranch: string }): Promise<void> {
+  await mkdir(path.dirname(gatePath), { recursive: true, mode: 0o700 });
+  const temp = `${gatePath}.tmp-${randomBytes(6).toString('hex')}`;
+  try {
+    await runner.run(['init', '--bare', '--quiet', '--template=', `--initial-branch=${identity.defaultBranch}`, '--end-of-options', temp]);
+    // The config is fresh and ours alone, so it is written as text: one file write instead of a
+    // dozen `git config` processes on the initial sync's critical path.
+    const lines = ['[gate]', `\tversion = ${GATE_CONFIG_VERSION}`, `\tscope = ${quoteConfigValue(identity.scope)}`];
+    if (identity.upstream !== null) lines.push(`\tupstream = ${quoteConfigValue(identity.upstream)}`);
+    let section = '';
+    for (const [key, value] of GATE_REPO_CONFIG) {
+      const dot = key.indexOf('.');
+      const name = key.slice(0, dot);
+      if (name !== section) lines.push(`[${(section = name)}]`);
+      lines.push(`\t${key.slice(dot + 1)} = ${quoteConfigValue(value)}`);
+    }
+    await appendFile(path.join(temp, 'config'), lines.join('\n') + '\n');
+    await chmod(temp, 0o700);
+    await rename(temp, gatePath);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Adopts a bare repository made by `git clone --mirror` or another tool: remotes removed, config
+ * normalised, refs outside heads/tags/gate (refs/pull/*, refs/remotes/*, refs/replace/*, notes)
+ * dropped. Branches are kept as they are; their provenance is learnt on the next sync.
+ * gate.version is written last, so an interrupted migration simply runs again.
+ */
+export async function migrateGate(runner: GitRunner, gatePath: string, identity: { scope: string; upstream: string | null }): Promise<string[]> {
+  const { stdout: bare } = await runner.run(['rev-parse', '--is-bare-repository'], { gitDir: gatePath });
+  if (bare.trim() !== 'true') throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is a repository with a work tree; git-gate only adopts bare repositories`);
+  const notes: string[] = [];
+  const { stdout: remotes } = await runner.run(['config', '--local', '--name-only', '--get-regexp', '^remote\\.'], { gitDir: gatePath, okExitCodes: [1] });
+  const remoteNames = new Set(remotes.split('\n').filter(Boolean).map((key) => key.slice('remote.'.length, key.lastIndexOf('.'))));
+  for (const name of remoteNames) {
+    await runner.run(['config', '--local', '--remove-section', '--end-of-options', `remote.${name}`], { gitDir: gatePath, okExitCodes: [128] });
+    notes.push(`removed remote "${name}" from the gate's config`);
+  }
+  for (const [key, value] of GATE_REPO_CONFIG) {
+    await runner.run(['config', '--local', '--replace-all', '--end-of-options', key, value], { gitDir: gatePath });
+  }
+  const { stdout } = await runner.run(forEachRefArgs([]), { gitDir: gatePath });
+  const foreign: RefUpdate[] = [];
+  for (const [ref, sha] of parseForEachRef(stdout)) {
+    if (!ref.startsWith('refs/heads/') && !ref.startsWith('refs/tags/') && !ref.startsWith(`${HIDDEN}/`)) foreign.push({ op: 'delete', ref, oldSha: sha });
+  }
+  if (foreign.length > 0) {
+    await applyRefUpdates(runner, gatePath, foreign, 'git-gate: adopt gate, drop foreign namespaces');
+    notes.push(`dropped ${foreign.length} refs outside refs/heads and refs/tags (e.g. ${foreign[0]!.ref})`);
+  }
+  await rm(path.join(gatePath, 'FETCH_HEAD'), { force: true });
+  await runner.run(['config', '--local', 'gate.scope', identity.scope], { gitDir: gatePath });
+  if (identity.upstream !== null) await runner.run(['config', '--local', 'gate.upstream', identity.upstream], { gitDir: gatePath });
+  await runner.run(['config', '--local', 'gate.version', GATE_CONFIG_VERSION], { gitDir: gatePath });
+  await chmod(gatePath, 0o700);
+  return notes;
+}
+
+/** Records a new upstream URL in the gate's config. */
+export async function setGateUpstream(runner: GitRunner, gatePath: string, upstream: string): Promise<void> {
+  await runner.run(['config', '--local', 'gate.upstream', upstream], { gitDir: gatePath });
+}
+
+/** The branch HEAD points at, read from the HEAD file (a bare gate uses the files backend). */
+export async function readHeadTarget(gatePath: string): Promise<string | null> {
+  const text = await readFile(path.join(gatePath, 'HEAD'), 'utf8').catch(() => '');
+  const match = /^ref: refs\/heads\/(.+)\n?$/.exec(text);
+  return match ? match[1]! : null;
+}
+
+/** Points HEAD at a branch. */
+export async function setHeadTarget(runner: GitRunner, gatePath: string, branch: string): Promise<void> {
+  await runner.run(['symbolic-ref', '-m', 'git-gate: follow upstream default branch', 'HEAD', `refs/heads/${branch}`], { gitDir: gatePath });
+}

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { GateError } from '../errors/index.js';
+import { assertBranchName, countReachable, inspectRemote, type RemoteInspection } from '../git/index.js';
+import { classificationQueries, classifyBranches, type Classification, type ClassifyInput } from './classify.js';
+import type { GateContext } from './context.js';
+import { readGateIdentity } from './gate-repo.js';
+import { emptyRefState, readRefState, type RefState } from './ref-state.js';
+import type { GatePlan } from './types.js';
+import { fetchIntoIncoming } from './upstream-fetch.js';
+
+/** Everything sync and plan learn before deciding anything. */
+export interface Survey {
+  inspection: RemoteInspection;
+  state: RefState;
+  upstreamHeads: Map<string, string>;
+  upstreamTags: Map<string, string>;
+  selected: Set<string> | null;
+  classification: Classification;
+  tagsCreated: string[];
+  tagsMoved: Array<{ tag: string; gateSha: string; upstreamSha: string }>;
+  fetched: boolean;
+  urlChanged: boolean;
+  notes: string[];
+}
+
+/** Validates a branch filter; null means every branch. */
+export function selectedBranches(branches: readonly string[] | undefined): Set<string> | null {
+  if (branches === undefined || branches.length === 0) return null;
+  return new Set(branches.map(assertBranchName));
+}
+
+/**
+ * Looks at upstream (one ls-remote), fetches into the hidden incoming namespace only when
+ * upstream has something the gate lacks, and classifies every branch. Touches no visible ref.
+ * Expects the gate to exist, unless `gateExists` is false (then everything would be created).
+ */
+export async function surveyUpstream(ctx: GateContext, options: { branches?: readonly string[]; signal?: AbortSignal; gateExists: boolean; inspection?: RemoteInspection }): Promise<Survey> {
+  const upstream = ctx.upstream;
+  if (upstream === null) throw new GateError('GATE_NO_UPSTREAM', `gate ${ctx.scope} is remoteless`);
+  const selected = selectedBranches(options.branches);
+  const transport = await ctx.transport();
+  const signalOpt = options.signal ? { signal: options.signal } : {};
+  // The listing and the local reads are independent: run them side by side.
+  const [inspection, state0, identity] = await Promise.all([
+    options.inspection ?? inspectRemote(ctx.runner, upstream, { maxRefs: ctx.maxRefs, env: transport.env, config: transport.config, ...signalOpt, ...(ctx.networkTimeoutMs ? { timeoutMs: ctx.networkTimeoutMs } : {}) }),
+    options.gateExists ? readRefState(ctx.runner, ctx.gatePath, options.signal) : Promise.resolve(emptyRefState()),
+    options.gateExists ? readGateIdentity(ctx.runner, ctx.gatePath) : Promise.resolve(null),
+  ]);
+  const notes: string[] = [];
+  const urlChanged = identity !== null && identity.upstream !== null && identity.upstream !== upstream.url;
+
+  const wanted = [...inspection.heads].filter(([name]) => selected === null || selected.has(name));
+  const includeTags = selected === null;
+  const needsHeads = wanted.some(([name, sha]) => state0.snapshot.get(name) !== sha);
+  const needsTags = includeTags && [...inspection.tags].some(([name, tag]) => state0.tags.get(name) !== tag.sha && state0.incomingTags.get(name) !== tag.sha);
+  let state = state0;
+  let fetched = false;
+  if (options.gateExists && (needsHeads || needsTags || urlChanged)) {
+    await fetchIntoIncoming(ctx.runner, ctx.gatePath, upstream, transport, { branches: selected === null ? null : wanted.map(([name]) => name), tags: includeTags }, options.signal, ctx.networkTimeoutMs);
+    state = await readRefState(ctx.runner, ctx.gatePath, options.signal);
+    fetched = true;
+  }
+  // After a fetch, what landed is the truth (upstream may have moved since the listing).
+  const upstreamHeads = new Map<string, string>();
+  if (fetched) {
+    for (const [name, sha] of state.incomingHeads) if (selected === null || selected.has(name)) upstreamHeads.set(name, sha);
+  } else {
+    for (const [name, sha] of wanted) upstreamHeads.set(name, sha);
+  }
+  if (selected !== null) {
+    for (const name of selected) if (!inspection.heads.has(name)) notes.push(`branch ${name} does not exist upstream`);
+  }
+  const upstreamTags = new Map<string, string>();
+  if (includeTags) {
+    if (fetched) for (const [name, sha] of state.incomingTags) upstreamTags.set(name, sha);
+    else for (const [name, tag] of inspection.tags) upstreamTags.set(name, tag.sha);
+  } else notes.push('tags are synced only by a full sync (no --branch filter)');
+
+  if (urlChanged && fetched) await assertRelated(ctx, state, upstreamHeads, identity?.upstream ?? '', options.signal);
+
+  const input: ClassifyInput = { heads: state.heads, snapshot: state.snapshot, attic: state.attic, foreign: state.foreign, upstream: upstreamHeads, selected };
+  const queries = classificationQueries(input);
+  const counts = await countReachable(ctx.runner, ctx.gatePath, queries, options.signal ? { signal: options.signal } : {});
+  const answers = new Map<string, number>();
+  queries.forEach((query, i) => answers.set(queryKey(query.positive, query.negatives), counts[i]!));
+  const classification = classifyBranches(input, (positive, negatives) => {
+    const answer = answers.get(queryKey(positive, negatives));
+    if (answer === undefined) throw new Error(`classification asked an unplanned question for ${positive}`);
+    return answer;
+  });
+
+  const tagsCreated: string[] = [];
+  const tagsMoved: Survey['tagsMoved'] = [];
+  for (const [tag, sha] of upstreamTags) {
+    const mine = state.tags.get(tag);
+    if (mine === undefined) tagsCreated.push(tag);
+    else if (mine !== sha) tagsMoved.push({ tag, gateSha: mine, upstreamSha: sha });
+  }
+  return { inspection, state, upstreamHeads, upstreamTags, selected, classification, tagsCreated: tagsCreated.sort(), tagsMoved, fetched, urlChanged, notes };
+}
+
+function queryKey(positive: string, negatives: readonly string[]): string {
+  return `${positive}:${negatives.join(',')}`;
+}
+
+// A changed upstream URL must still be the same project: some commit of the new upstream must be
+// reachable from the old snapshot. An unrelated history is refused before anything changes.
+async function assertRelated(ctx: GateContext, state: RefState, upstreamHeads: Map<string, string>, oldUrl: string, signal?: AbortSignal): Promise<void> {
+  const oldTips = [...new Set([...state.snapshot.values(), ...state.attic.values(), ...state.heads.values()])];
+  const newTips = [...new Set(upstreamHeads.values())];
+  if (oldTips.length === 0 || newTips.length === 0) return;
+  const probe = newTips[0]!;
+  const [notInOld, all] = await countReachable(ctx.runner, ctx.gatePath, [
+    { positive: probe, negatives: oldTips },
+    { positive: probe, negatives: [] },
+  ], signal ? { signal } : {});
+  if (notInOld === all) {
+    throw new GateError('GATE_UPSTREAM_UNRELATED', `the upstream URL changed (was ${oldUrl}) and the new upstream shares no history with gate ${ctx.scope}; nothing was changed`);
+  }
+}
+
+/** Turns a survey of a gate that does not exist yet into a plan: everything would be created. */
+export function planFromSurvey(ctx: GateContext, survey: Survey, gateExists: boolean): GatePlan {
+  const notes = [...survey.notes];
+  if (!gateExists) notes.push('the gate does not exist yet; sync would create it');
+  return {
+    upstreamUrl: ctx.upstream?.url ?? null,
+    changes: survey.classification.changes,
+    pending: survey.classification.pending,
+    gateOnlyBranches: survey.classification.gateOnlyBranches,
+    tags: { created: survey.tagsCreated, moved: survey.tagsMoved },
+    notes,
+  };
+}
+
+/** True when a gate directory exists at the path. */
+export function gateExists(ctx: GateContext): boolean {
+  return existsSync(ctx.gatePath);
+}

@@ -1,0 +1,43 @@
+import type { GitRunner, UpstreamUrl } from '../git/index.js';
+import { INCOMING_HEADS, INCOMING_TAGS } from './layout.js';
+
+/** How to reach upstream: environment and config a transport needs (ssh command, askpass). */
+export interface Transport {
+  env: Record<string, string>;
+  config: string[];
+}
+
+/** What to fetch into the hidden incoming namespace. */
+export interface FetchPlan {
+  /** Branch names to fetch; null = every branch (glob, with prune). */
+  branches: readonly string[] | null;
+  tags: boolean;
+}
+
+/**
+ * Fetches upstream heads (and tags) into refs/gate/incoming/*, never into refs/heads: forced
+ * refspecs into a private namespace, so nothing upstream does can clobber gate work or block the
+ * fetch; --no-tags so no tag lands in refs/tags behind sync's back.
+ */
+export async function fetchIntoIncoming(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, plan: FetchPlan, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+  const refspecs: string[] = [];
+  if (plan.branches === null) refspecs.push(`+refs/heads/*:${INCOMING_HEADS}*`);
+  else for (const branch of plan.branches) refspecs.push(`+refs/heads/${branch}:${INCOMING_HEADS}${branch}`);
+  if (plan.tags) refspecs.push(`+refs/tags/*:${INCOMING_TAGS}*`);
+  if (refspecs.length === 0) return;
+  await runner.run(
+    [
+      'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates', '--quiet',
+      ...(plan.branches === null ? ['--prune'] : []),
+      '--end-of-options', upstream.url, ...refspecs,
+    ],
+    {
+      gitDir: gatePath,
+      allowProtocols: [upstream.scheme],
+      env: transport.env,
+      config: transport.config,
+      ...(signal ? { signal } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    },
+  );
+}

@@ -1,0 +1,12 @@
+export { classifyGitFailure, type GitExit, type GitFailureClass } from './classify.js';
+export { forEachRefArgs, parseForEachRef } from './commands/for-each-ref.js';
+export { lsRemoteArgs, parseLsRemote, type RemoteListing, type RemoteTag } from './commands/ls-remote.js';
+export { updateRefArgs, updateRefInput, type RefUpdate } from './commands/update-ref.js';
+export { buildGitEnv, type GitEnvInput } from './env.js';
+export { codeForFailure, GitCommandError } from './git-error.js';
+export { DEFAULT_MAX_REFS, inspectRemote, negotiatedVersion, type InspectRemoteOptions, type RemoteInspection } from './inspect-remote.js';
+export { HARDENING_CONFIG, hardeningArgs } from './profile.js';
+export { countReachable, type ReachQuery } from './reachability.js';
+export { assertBranchName, branchNameProblem, isObjectId, ZERO_OID } from './refname.js';
+export { GitRunner, type GitResult, type GitRunnerOptions, type GitRunOptions } from './runner.js';
+export { isSshUrl, parseUpstreamUrl, type UpstreamUrl, type UpstreamUrlPolicy } from './url.js';

@@ -1,0 +1,35 @@
+// Command-line config is the one layer a repository's own config cannot override, so every
+// host-side git call starts with these. Serving-side settings (upload-pack spawned by a local
+// clone) do not inherit them: those go to the serving process separately.
+
+/** `-c key=value` pairs given to every host-side git call. */
+export const HARDENING_CONFIG: readonly string[] = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.askPass=',
+  'core.sshCommand=',
+  'safe.bareRepository=explicit',
+  'transfer.fsckObjects=true',
+  'transfer.credentialsInUrl=die',
+  'http.followRedirects=false',
+  'submodule.recurse=false',
+  'fetch.recurseSubmodules=false',
+  'gc.auto=0',
+  'maintenance.auto=false',
+  'core.protectNTFS=true',
+  'core.protectHFS=true',
+  'log.mailmap=false',
+  'protocol.allow=never',
+  // An empty value resets the helper list, so no inherited helper (e.g. `store`) ever runs.
+  'credential.helper=',
+  'uploadpack.allowAnySHA1InWant=false',
+  'advice.detachedHead=false',
+  'init.defaultBranch=main',
+];
+
+/** The argv prefix that applies the profile. */
+export function hardeningArgs(extra: readonly string[] = []): string[] {
+  const args: string[] = [];
+  for (const pair of [...HARDENING_CONFIG, ...extra]) args.push('-c', pair);
+  return args;
+}

@@ -1,0 +1,10 @@
+// The whole public surface of git-gate. Nothing else is public.
+export { ERROR_CODES, GateError, isGateError, type ErrorCode, type ErrorCodeInfo, type ErrorDetails } from './errors/index.js';
+export { createLogger, redactSecrets, registerSecret, sanitize, silentLogger, type Logger, type LoggerOptions } from './log/index.js';
+export { GitCommandError, isSshUrl, parseUpstreamUrl, type GitFailureClass, type UpstreamUrl, type UpstreamUrlPolicy } from './git/index.js';
+export {
+  GitGate, SCOPE_PATTERN,
+  type ApplyResult, type AppliedChange, type BackupRef, type BranchStaleness, type CacheReport, type CommitInfo, type ExistingGate,
+  type GatePlan, type GateSyncResult, type GitGateOptions, type MaintenanceReport, type PendingOp, type PendingReason, type SyncError,
+  type SyncOptions, type Transport,
+} from './gate/index.js';

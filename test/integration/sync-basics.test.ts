@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { gateOnLocalUpstream } from '../helpers/gate-fixture.js';
+import { allRefs, git, headsOf } from '../helpers/git-fixture.js';
+
+describe('sync basics', () => {
+  it('creates a gate whose branches match upstream and whose snapshot is hidden', async () => {
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream();
+    const feature = await upstream.commit('feature', 'feature work');
+    const main = await upstream.sha('main');
+    const result = await gate.sync();
+    expect(result.errors).toEqual([]);
+    expect(result.success).toBe(true);
+    expect(result.created).toBe(true);
+    expect(result.applied).toEqual([
+      { branch: 'feature', kind: 'create', oldSha: null, newSha: feature },
+      { branch: 'main', kind: 'create', oldSha: null, newSha: main },
+    ]);
+    expect(await headsOf(gatePath)).toEqual(new Map([['feature', feature], ['main', main]]));
+    const refs = await allRefs(gatePath);
+    expect(refs.get('refs/gate/upstream/main')).toBe(main);
+    // Containers never see the hidden namespace.
+    const advertised = await git(gatePath, 'ls-remote', gatePath);
+    expect(advertised).not.toContain('refs/gate/');
+    expect(advertised).toContain('refs/heads/main');
+  });
+
+  it('fast-forwards with the real shas and reports a no-op sync as such', async () => {
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream();
+    await gate.sync();
+    const before = await upstream.sha('main');
+    const after = await upstream.commit('main');
+    const result = await gate.sync();
+    expect(result.applied).toEqual([{ branch: 'main', kind: 'fast_forward', oldSha: before, newSha: after }]);
+    expect((await headsOf(gatePath)).get('main')).toBe(after);
+    const again = await gate.sync();
+    expect(again.applied).toEqual([]);
+    expect(again.fetched).toBe(false);
+    expect(again.success).toBe(true);
+  });
+});
