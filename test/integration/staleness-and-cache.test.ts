@@ -1,0 +1,76 @@
+import { lstat, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gateOnLocalUpstream } from '../helpers/gate-fixture.js';
+import { git, headsOf, pushToGate } from '../helpers/git-fixture.js';
+
+describe('staleness', () => {
+  it('counts are exact even when upstream moved past the last sync, and refs/heads is not touched', async () => {
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream();
+    await upstream.commit('feature');
+    await gate.sync();
+    const synced = await headsOf(gatePath);
+    await upstream.commit('main');
+    await upstream.commit('main');
+    await upstream.commit('main');
+    await pushToGate(gatePath, 'feature', synced.get('feature')!, 'ahead by one');
+    const all = await gate.staleness();
+    const byBranch = new Map(all.map((s) => [s.branch, s]));
+    expect(byBranch.get('main')).toMatchObject({ isStale: true, commitsBehind: 3, commitsAhead: 0, gateHead: synced.get('main'), upstreamHead: await upstream.sha('main'), error: null });
+    expect(byBranch.get('feature')).toMatchObject({ isStale: false, commitsBehind: 0, commitsAhead: 1 });
+    expect(Date.parse(byBranch.get('main')!.lastChecked)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await headsOf(gatePath)).get('main')).toBe(synced.get('main'));
+    expect(await gate.compareVsUpstream('main')).toMatchObject({ branch: 'main', commitsBehind: 3, isStale: true });
+    // Without a branch it compares HEAD's branch, which followed upstream's HEAD at the last sync.
+    expect((await gate.compareVsUpstream()).branch).toBe((await git(gatePath, 'symbolic-ref', '--short', 'HEAD')));
+  });
+
+  it('an unreachable upstream gives an error per branch instead of guessed counts', async () => {
+    const { upstream, gate } = await gateOnLocalUpstream();
+    await gate.sync();
+    await import('node:fs/promises').then((fs) => fs.rename(upstream.dir, `${upstream.dir}-gone`));
+    const result = await gate.compareVsUpstream('main');
+    expect(result).toMatchObject({ branch: 'main', commitsBehind: null, commitsAhead: null, error: expect.objectContaining({ code: 'GATE_UPSTREAM_NOT_FOUND' }) });
+  });
+});
+
+describe('clone cache', () => {
+  it('publishes a checked-out copy atomically, refreshes after each sync, and seeds workspaces', async () => {
+    const { root, upstream, gate } = await gateOnLocalUpstream({ cloneCacheBase: undefined });
+    const { GitGate } = await import('../../src/index.js');
+    const cacheBase = path.join(root, 'cache');
+    const cached = new GitGate({ scope: 'demo', gatePath: gate.gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true, cloneCacheBase: cacheBase, cache: { graceMs: 0 } });
+    const first = await cached.sync();
+    expect(first.cache).toEqual({ refreshed: true, version: 1, error: null });
+    expect((await lstat(cached.cachePath!)).isSymbolicLink()).toBe(true);
+    expect(await git(cached.cachePath!, 'rev-parse', 'HEAD')).toBe(await upstream.sha('main'));
+    expect((await cached.sync()).cache).toEqual({ refreshed: false, version: 1, error: null });
+
+    await upstream.commit('main', 'second', { 'new.txt': 'new\n' });
+    expect((await cached.sync()).cache).toEqual({ refreshed: true, version: 2, error: null });
+    const third = await upstream.commit('main', 'third', { 'third.txt': 'third\n' });
+    const before = await readlink(cached.cachePath!);
+    expect((await cached.sync()).cache).toEqual({ refreshed: true, version: 3, error: null });
+    // Slot v1 was past its (zero) grace period and was reused incrementally.
+    expect(await readlink(cached.cachePath!)).not.toBe(before);
+    expect(await git(cached.cachePath!, 'rev-parse', 'HEAD')).toBe(third);
+    expect(await readFile(path.join(cached.cachePath!, 'third.txt'), 'utf8')).toBe('third\n');
+    expect(await git(cached.cachePath!, 'status', '--porcelain')).toBe('');
+
+    const workspace = path.join(root, 'workspace');
+    await cached.seedWorkspace(workspace, { originUrl: 'http://gate.invalid/demo.git' });
+    expect(await git(workspace, 'remote', 'get-url', 'origin')).toBe('http://gate.invalid/demo.git');
+    expect(await git(workspace, 'rev-parse', 'HEAD')).toBe(third);
+    await expect(cached.seedWorkspace(workspace, { originUrl: 'http://gate.invalid/demo.git' })).rejects.toMatchObject({ code: 'GATE_WORKSPACE_EXISTS' });
+  });
+
+  it('a cache failure is reported and never fails the sync', async () => {
+    const { root, upstream, gatePath } = await gateOnLocalUpstream();
+    const { GitGate } = await import('../../src/index.js');
+    const gate = new GitGate({ scope: 'demo', gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true, cloneCacheBase: path.join(root, 'cache'), cache: { maxCheckoutBytes: 1 } });
+    const result = await gate.sync();
+    expect(result.success).toBe(true);
+    expect(result.applied.length).toBe(1);
+    expect(result.cache).toMatchObject({ refreshed: false, error: expect.objectContaining({ code: 'GATE_TOO_LARGE' }) });
+  });
+});
