@@ -31,8 +31,6 @@ export const GATE_REPO_CONFIG: ReadonlyArray<readonly [string, string]> = [
   ['transfer.fsckObjects', 'true'],
   ['uploadpack.allowAnySHA1InWant', 'false'],
   ['http.getanyfile', 'false'],
-  ['receive.denyNonFastForwards', 'false'],
-  ['core.bare', 'true'],
 ];
 
 /** The lock directory beside (not inside) the gate, so a re-init can hold it while it wipes. */
