@@ -32,7 +32,8 @@ export async function restoreFromBackup(ctx: GateContext, ref: string): Promise<
 export async function deleteBackupRef(ctx: GateContext, ref: string): Promise<BackupRef> {
   const state = await readRefState(ctx.runner, ctx.gatePath);
   const backup = findBackup(state.backups, ref);
-  await applyRefUpdates(ctx.runner, ctx.gatePath, [{ op: 'delete', ref: backup.ref, oldSha: backup.sha }], 'git-gate: delete backup');
+  const { skipped } = await applyRefUpdates(ctx.runner, ctx.gatePath, [{ op: 'delete', ref: backup.ref, oldSha: backup.sha }], 'git-gate: delete backup');
+  if (skipped.length > 0) throw new GateError('GATE_LOCK_CONTENTION', `backup ${backup.ref} changed while deleting it; nothing was deleted`);
   return backup;
 }
 

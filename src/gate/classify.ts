@@ -61,7 +61,7 @@ export function classificationQueries(input: ClassifyInput): ReachQuery[] {
       queries.push({ positive: head, negatives: [up] }, { positive: up, negatives: [head] });
       if (base !== undefined && base !== up) queries.push({ positive: base, negatives: [up] });
     }
-    if (head !== up && known.length > 0) queries.push({ positive: head, negatives: known });
+    if (head !== up && known.length > 0 && !(up === undefined && input.foreign.has(branch))) queries.push({ positive: head, negatives: known });
   }
   return queries;
 }
@@ -114,7 +114,11 @@ export function classifyBranches(input: ClassifyInput, reach: ReachAnswers): Cla
         }
       }
     } else if (head !== undefined) {
-      if (snap !== undefined || attic !== undefined) goPending('delete', 'upstream_delete');
+      if (foreign !== undefined) {
+        // The gate's branch predates upstream's; upstream dropping its own makes it gate-only again.
+        out.gateOnlyBranches.push(branch);
+        settle();
+      } else if (snap !== undefined || attic !== undefined) goPending('delete', 'upstream_delete');
       else out.gateOnlyBranches.push(branch);
     } else {
       // Neither side has the branch any more: nothing left to protect.

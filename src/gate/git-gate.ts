@@ -8,7 +8,7 @@ import { type CacheRefresh, refreshCloneCache, seedWorkspaceFromCache } from './
 import { cleanLeftovers } from './cleanup.js';
 import { Coalescer } from './coalesce.js';
 import type { GateContext } from './context.js';
-import { readGateIdentity, readHeadTarget } from './gate-repo.js';
+import { assertSafeGateDir, readGateIdentity, readHeadTarget } from './gate-repo.js';
 import { lockPathFor } from './layout.js';
 import { acquireGateLock, type HeldLock } from './lock.js';
 import { maintainGate, type MaintenanceReport } from './maintain.js';
@@ -19,7 +19,7 @@ import { wipeGateWithBundle } from './reinit.js';
 import { restoreFromBackup, deleteBackupRef, pruneBackupRefs } from './backup-ops.js';
 import { measureStaleness } from './staleness.js';
 import { gateExists, planFromSurvey, surveyUpstream } from './survey.js';
-import { emptySyncResult, ensureGate, recordFailure, syncWithUpstream } from './sync.js';
+import { emptySyncResult, ensureGate, inspectUpstream, recordFailure, syncWithUpstream } from './sync.js';
 import { defaultTransport } from './transport.js';
 import type { BackupRef, BranchStaleness, CommitInfo, GatePlan, GateSyncResult, PendingOp } from './types.js';
 
@@ -104,13 +104,15 @@ export class GitGate {
     try {
       await this.validate();
       await this.withLock(async () => {
+        let inspection;
         if (options.forceReinit) {
-          if (this.upstream !== null) await this.ctx.transport(); // fail on missing credentials before wiping anything
+          // Reach upstream before wiping anything: an unreachable upstream must leave the gate as it was.
+          if (this.upstream !== null) inspection = await inspectUpstream(this.ctx, options.signal);
           result.reinitBundle = await wipeGateWithBundle(this.ctx);
-          result.notes.push(result.reinitBundle ? `force re-init: every old ref was saved to ${result.reinitBundle}` : 'force re-init: the old gate held no refs');
+          result.notes.push(result.reinitBundle ? `force re-init: the old gate was saved to ${result.reinitBundle}` : 'force re-init: the old gate held no refs');
         }
         if (this.upstream === null) await ensureGate(this.ctx, result);
-        else await syncWithUpstream(this.ctx, result, options);
+        else await syncWithUpstream(this.ctx, result, { ...options, ...(inspection ? { inspection } : {}) });
         if (this.options.backups?.enabled !== false && result.success) {
           const pruned = await pruneBackupRefs(this.ctx, this.options.backups?.retentionDays ?? DEFAULT_RETENTION_DAYS);
           if (pruned.length > 0) result.notes.push(`pruned ${pruned.length} backup(s) older than the retention period`);
@@ -194,16 +196,19 @@ export class GitGate {
 
   private async measure(branches: string[] | null, signal?: AbortSignal): Promise<BranchStaleness[]> {
     const lastChecked = new Date().toISOString();
-    const failed = (error: GateError): BranchStaleness[] =>
-      (branches ?? []).map((branch) => ({ branch, gateHead: null, upstreamHead: null, isStale: false, commitsBehind: null, commitsAhead: null, lastChecked, error: { code: error.code, message: error.message } }));
-    if (this.upstream === null) return failed(new GateError('GATE_NO_UPSTREAM', `gate ${this.scope} is remoteless; there is no upstream to compare with`));
-    if (!existsSync(this.gatePath)) return failed(new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet`));
+    const failed = (error: GateError, names: string[]): BranchStaleness[] =>
+      names.map((branch) => ({ branch, gateHead: null, upstreamHead: null, isStale: false, commitsBehind: null, commitsAhead: null, lastChecked, error: { code: error.code, message: error.message } }));
+    // With no branch named, the error is reported on HEAD's branch rather than as an empty list.
+    const orDefault = async () => branches ?? [(existsSync(this.gatePath) ? await readHeadTarget(this.gatePath) : null) ?? this.options.defaultBranch ?? 'main'];
+    if (this.upstream === null) return failed(new GateError('GATE_NO_UPSTREAM', `gate ${this.scope} is remoteless; there is no upstream to compare with`), await orDefault());
+    if (!existsSync(this.gatePath)) return failed(new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet`), await orDefault());
     try {
       return await this.withLock(() => measureStaleness(this.ctx, branches, signal), signal);
     } catch (error) {
       if (error instanceof GateError) {
-        const heads = await this.branchHeads().catch(() => new Map<string, string>());
-        return (branches ?? [...heads.keys()]).map((branch) => ({ branch, gateHead: heads.get(branch) ?? null, upstreamHead: null, isStale: false, commitsBehind: null, commitsAhead: null, lastChecked, error: { code: error.code, message: error.message } }));
+        const state = await readRefState(this.runner, this.gatePath).catch(() => null);
+        const mirrored = state ? [...state.heads.keys()].filter((b) => state.snapshot.has(b) || state.attic.has(b)) : [];
+        return (branches ?? mirrored).map((branch) => ({ branch, gateHead: state?.heads.get(branch) ?? null, upstreamHead: null, isStale: false, commitsBehind: null, commitsAhead: null, lastChecked, error: { code: error.code, message: error.message } }));
       }
       throw error;
     }
@@ -283,6 +288,7 @@ export class GitGate {
     this.heldLock = lock;
     try {
       if (existsSync(this.gatePath)) {
+        await assertSafeGateDir(this.gatePath);
         const removed = await cleanLeftovers(this.gatePath, lock.recovered);
         if (removed.length > 0) this.logger.warn({ removed }, 'removed leftovers of an interrupted git process');
       }

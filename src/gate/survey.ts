@@ -63,7 +63,8 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   // After a fetch, what landed is the truth (upstream may have moved since the listing).
   const upstreamHeads = new Map<string, string>();
   if (fetched) {
-    for (const [name, sha] of state.incomingHeads) if (selected === null || selected.has(name)) upstreamHeads.set(name, sha);
+    // A filtered fetch does not prune, so only names upstream still lists count.
+    for (const [name, sha] of state.incomingHeads) if (selected === null || (selected.has(name) && inspection.heads.has(name))) upstreamHeads.set(name, sha);
   } else {
     for (const [name, sha] of wanted) upstreamHeads.set(name, sha);
   }
@@ -109,12 +110,12 @@ async function assertRelated(ctx: GateContext, state: RefState, upstreamHeads: M
   const oldTips = [...new Set([...state.snapshot.values(), ...state.attic.values(), ...state.heads.values()])];
   const newTips = [...new Set(upstreamHeads.values())];
   if (oldTips.length === 0 || newTips.length === 0) return;
-  const probe = newTips[0]!;
-  const [notInOld, all] = await countReachable(ctx.runner, ctx.gatePath, [
-    { positive: probe, negatives: oldTips },
-    { positive: probe, negatives: [] },
-  ], signal ? { signal } : {});
-  if (notInOld === all) {
+  // For each new tip: commits outside the old history vs all its commits; any difference means
+  // shared history. One walk answers every tip (an orphan branch like gh-pages must not decide).
+  const queries = newTips.flatMap((tip) => [{ positive: tip, negatives: oldTips }, { positive: tip, negatives: [] }]);
+  const counts = await countReachable(ctx.runner, ctx.gatePath, queries, signal ? { signal } : {});
+  const related = newTips.some((_, i) => counts[2 * i]! < counts[2 * i + 1]!);
+  if (!related) {
     throw new GateError('GATE_UPSTREAM_UNRELATED', `the upstream URL changed (was ${oldUrl}) and the new upstream shares no history with gate ${ctx.scope}; nothing was changed`);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { GateError } from '../errors/index.js';
 import { sanitize } from '../log/index.js';
-import { inspectRemote, type RefUpdate } from '../git/index.js';
+import { inspectRemote, type RefUpdate, type RemoteInspection } from '../git/index.js';
 import type { GateContext } from './context.js';
 import { assertSafeGateDir, createGate, migrateGate, readGateIdentity, readHeadTarget, setGateUpstream, setHeadTarget } from './gate-repo.js';
 import { ATTIC, FOREIGN, HEADS, SNAPSHOT, TAGS } from './layout.js';
@@ -42,18 +42,12 @@ export async function ensureGate(ctx: GateContext, result: GateSyncResult): Prom
  * snapshot and the attic go in one ref transaction; tags go in a second one so a tag can never
  * block a branch.
  */
-export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal }): Promise<void> {
+export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection }): Promise<void> {
   const upstream = ctx.upstream!;
-  let inspection;
-  if (!existsSync(ctx.gatePath)) {
-    const transport = await ctx.transport();
-    inspection = await inspectRemote(ctx.runner, upstream, {
-      maxRefs: ctx.maxRefs, env: transport.env, config: transport.config,
-      ...(options.signal ? { signal: options.signal } : {}), ...(ctx.networkTimeoutMs ? { timeoutMs: ctx.networkTimeoutMs } : {}),
-    });
-  }
+  let inspection = options.inspection;
+  if (inspection === undefined && !existsSync(ctx.gatePath)) inspection = await inspectUpstream(ctx, options.signal);
   await ensureGate(ctx, result);
-  const survey = await surveyUpstream(ctx, { ...options, gateExists: true, ...(inspection ? { inspection } : {}) });
+  const survey = await surveyUpstream(ctx, { ...(options.branches ? { branches: options.branches } : {}), ...(options.signal ? { signal: options.signal } : {}), gateExists: true, ...(inspection ? { inspection } : {}) });
   result.protocolVersion = survey.inspection.protocolVersion ?? null;
   result.fetched = survey.fetched;
   result.notes.push(...survey.notes);
@@ -130,6 +124,15 @@ async function alignHead(ctx: GateContext, survey: Survey, result: GateSyncResul
   if (!exists && !gateEmpty) return;
   await setHeadTarget(ctx.runner, ctx.gatePath, target);
   if (current !== null && !result.created) result.notes.push(`HEAD now follows upstream's default branch ${target} (was ${current})`);
+}
+
+/** Lists upstream once (the cheap check that also proves it is reachable). */
+export async function inspectUpstream(ctx: GateContext, signal?: AbortSignal): Promise<RemoteInspection> {
+  const transport = await ctx.transport();
+  return inspectRemote(ctx.runner, ctx.upstream!, {
+    maxRefs: ctx.maxRefs, env: transport.env, config: transport.config,
+    ...(signal ? { signal } : {}), ...(ctx.networkTimeoutMs ? { timeoutMs: ctx.networkTimeoutMs } : {}),
+  });
 }
 
 /** Turns a thrown error into the result's error list. */

@@ -17,7 +17,8 @@ export type PendingReason =
   | 'upstream_delete'
   /** The gate branch never matched upstream (created in the gate first, or adopted from elsewhere). */
   | 'unknown_provenance'
-  /** Upstream only moved forward, but the gate branch has commits of its own on the old tip. */
+  /** Upstream did not rewrite (it moved forward or stayed), but the gate branch no longer
+   *  contains upstream's tip: it has commits of its own, or was rewritten in the gate. */
   | 'diverged';
 
 /** A destructive change sync proposes and never applies on its own. */
@@ -28,7 +29,9 @@ export interface PendingOp {
   gateSha: string;
   /** The upstream tip to move to (null for a delete). */
   upstreamSha: string | null;
-  /** True when no commit would be lost from the gate's and upstream's refs together. */
+  /** True when every commit of the gate branch is also reachable from a known upstream tip
+   *  (current upstream, the previous snapshot, the attic): conservative, other gate branches and
+   *  backups are not counted. */
   lossless: boolean;
   /** Commits reachable from the gate branch that upstream does not have (and never had). */
   gateOnlyCommits: number;
