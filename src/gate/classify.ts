@@ -41,11 +41,18 @@ function branchNames(input: ClassifyInput): string[] {
 }
 
 /**
- * Every commit the gate knows came from upstream: current and previous upstream tips and the attic.
- * A gate branch's commits outside this set exist only in the gate.
+ * The upstream tips that outlive this sync: current upstream heads, the attic, and the snapshot
+ * tips this sync may move into the attic. A gate branch's commits outside them exist only in the
+ * gate. Counting against what survives keeps a sync's report and the offline replay of pending
+ * ops (which sees only the refs the sync left) in agreement.
  */
 export function upstreamKnownTips(input: ClassifyInput): string[] {
-  return [...new Set([...input.upstream.values(), ...input.snapshot.values(), ...input.attic.values()])].sort();
+  const tips = new Set([...input.upstream.values(), ...input.attic.values()]);
+  for (const [branch, snap] of input.snapshot) {
+    const head = input.heads.get(branch);
+    if (head !== undefined && head !== input.upstream.get(branch) && !input.attic.has(branch) && snap !== input.upstream.get(branch)) tips.add(snap);
+  }
+  return [...tips].sort();
 }
 
 /** The reach queries classification needs, all answered by one batched walk. */
@@ -89,7 +96,7 @@ export function classifyBranches(input: ClassifyInput, reach: ReachAnswers): Cla
     function goPending(kind: PendingOp['kind'], reason: PendingReason): void {
       const count = gateOnly(head!);
       out.pending.push({ branch, kind, reason, gateSha: head!, upstreamSha: up ?? null, lossless: count === 0, gateOnlyCommits: Number.isNaN(count) ? 0 : count });
-      if (attic === undefined && snap !== undefined && foreign === undefined) out.atticCreates.set(branch, snap);
+      if (attic === undefined && snap !== undefined) out.atticCreates.set(branch, snap);
       if (reason === 'unknown_provenance' && foreign === undefined) out.foreignCreates.set(branch, head!);
     }
 

@@ -37,6 +37,8 @@ const RULES: ReadonlyArray<readonly [GitFailureClass, RegExp]> = [
   ['remote_not_found', /Repository not found|does not appear to be a git repository|The requested URL returned error: 404|repository .* not found|No such repository|not a git repository/i],
   ['lock_contention', /cannot lock ref|Unable to create '.*\.lock': File exists|is at [0-9a-f]+ but expected|reference already exists|unable to lock|another git process seems to be running/i],
   ['corrupt_object', /fsck error|bad object|corrupt|missing (blob|tree|commit|tag) |object file .* is empty|did not receive expected object|invalid object|fatal: loose object|packfile .* cannot be accessed|hash mismatch|unable to read [0-9a-f]{40}/i],
+  // A helper git started (index-pack, upload-pack) died by a signal; git itself exited normally.
+  ['crashed', /died of signal \d+|killed by signal/i],
   ['network_failed', /Could not resolve host|Could not resolve hostname|Connection refused|Connection timed out|Connection reset|Network is unreachable|No route to host|Failed to connect|unable to access|the remote end hung up unexpectedly|early EOF|Connection closed by|kex_exchange_identification|ssh: connect to host|Operation timed out|Temporary failure in name resolution|Could not read from remote repository/i],
 ];
 

@@ -40,7 +40,8 @@ export class GitCommandError extends GateError {
 
   constructor(verb: string, exit: GitExit, options: { cause?: unknown; failureClass?: GitFailureClass } = {}) {
     const failureClass = options.failureClass ?? classifyGitFailure(exit);
-    const stderr = sanitize(exit.stderr ?? '').trim();
+    // ssh ends lines with CRLF; a bare CR (which can overwrite a line on a terminal) stays escaped.
+    const stderr = sanitize((exit.stderr ?? '').replace(/\r\n/g, '\n')).trim();
     const how = exit.timedOut ? 'timed out' : exit.cancelled ? 'was cancelled' : exit.signal ? `died by ${exit.signal}` : `exited ${exit.exitCode ?? '?'}`;
     const tail = stderr.length > MAX_STDERR_IN_MESSAGE ? `…${stderr.slice(-MAX_STDERR_IN_MESSAGE)}` : stderr;
     super(codeForFailure(failureClass), `git ${verb} ${how} (${failureClass})${tail ? `: ${tail}` : ''}`, {

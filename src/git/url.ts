@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { GateError } from '../errors/index.js';
+import { redactSecrets } from '../log/index.js';
 
 /** A validated upstream. `scheme` is what GIT_ALLOW_PROTOCOL must allow to reach it. */
 export interface UpstreamUrl {
@@ -36,9 +37,9 @@ function invalid(url: string, why: string): GateError {
   return new GateError('GATE_UPSTREAM_URL_INVALID', `upstream URL ${JSON.stringify(redactForMessage(url))} is not allowed: ${why}`);
 }
 
-// The message may echo the URL; strip anything that looks like userinfo first.
+// The message may echo the URL: drop any userinfo (scheme:// or scp-like) and known secrets first.
 function redactForMessage(url: string): string {
-  return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1***@').slice(0, 200);
+  return redactSecrets(url).replace(/^[^/@:]*:[^/]*@/, '***@').slice(0, 200);
 }
 
 function checkPort(url: string, port: string | undefined): void {
@@ -81,6 +82,8 @@ export function parseUpstreamUrl(url: string, policy: UpstreamUrlPolicy = {}): U
   const colon = url.indexOf(':');
   const slash = url.indexOf('/');
   if (!url.startsWith('file://') && colon > 0 && (slash === -1 || colon < slash)) {
+    // "user:password@host:path" would hand "user" to ssh as the host and the password to argv.
+    if (/^[^/@:]*:[^/]*@/.test(url)) throw invalid(url, 'a password in the URL is refused');
     const match = SCP_RE.exec(url);
     if (!match) throw invalid(url, 'expected user@host:path');
     return { url, kind: 'ssh', scheme: 'ssh', host: match[2]!.toLowerCase() };
