@@ -26,6 +26,23 @@ export async function assertSafeGateDir(gatePath: string): Promise<void> {
   }
 }
 
+// Keys a gate's own config may hold: git's repository basics, git-gate's settings and gate.*.
+// Anything else (url.*.insteadOf, fetch.fsck.*, http.*.followRedirects, credential.*, core.sshCommand,
+// include.*) could redirect or weaken host-side git, since command-line -c cannot unset a key.
+const ALLOWED_CONFIG = new Set([
+  'core.repositoryformatversion', 'core.filemode', 'core.bare', 'core.logallrefupdates', 'core.ignorecase',
+  'core.precomposeunicode', 'core.symlinks', 'extensions.objectformat', 'gate.version', 'gate.scope', 'gate.upstream',
+  ...GATE_REPO_CONFIG.map(([key]) => key.toLowerCase()),
+]);
+
+/** Removes every config key git-gate did not put there; returns the keys removed. */
+export async function normalizeGateConfig(runner: GitRunner, gatePath: string): Promise<string[]> {
+  const { stdout } = await runner.run(['config', '--local', '--list', '--name-only'], { gitDir: gatePath, okExitCodes: [1] });
+  const foreign = [...new Set(stdout.split('\n').filter((key) => key.length > 0 && !ALLOWED_CONFIG.has(key.toLowerCase())))];
+  for (const key of foreign) await runner.run(['config', '--local', '--unset-all', '--end-of-options', key], { gitDir: gatePath, okExitCodes: [5] });
+  return foreign;
+}
+
 /** Reads gate.* from the gate's config (one process). */
 export async function readGateIdentity(runner: GitRunner, gatePath: string): Promise<GateIdentity> {
   let stdout: string;
@@ -91,12 +108,8 @@ export async function migrateGate(runner: GitRunner, gatePath: string, identity:
   const { stdout: bare } = await runner.run(['rev-parse', '--is-bare-repository'], { gitDir: gatePath });
   if (bare.trim() !== 'true') throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is a repository with a work tree; git-gate only adopts bare repositories`);
   const notes: string[] = [];
-  const { stdout: remotes } = await runner.run(['config', '--local', '--name-only', '--get-regexp', '^remote\\.'], { gitDir: gatePath, okExitCodes: [1] });
-  const remoteNames = new Set(remotes.split('\n').filter(Boolean).map((key) => key.slice('remote.'.length, key.lastIndexOf('.'))));
-  for (const name of remoteNames) {
-    await runner.run(['config', '--local', '--remove-section', '--end-of-options', `remote.${name}`], { gitDir: gatePath, okExitCodes: [128] });
-    notes.push(`removed remote "${name}" from the gate's config`);
-  }
+  const dropped = await normalizeGateConfig(runner, gatePath);
+  if (dropped.length > 0) notes.push(`removed config the gate does not need: ${dropped.slice(0, 8).join(', ')}${dropped.length > 8 ? ', …' : ''}`);
   for (const [key, value] of GATE_REPO_CONFIG) {
     await runner.run(['config', '--local', '--replace-all', '--end-of-options', key, value], { gitDir: gatePath });
   }

@@ -8,7 +8,7 @@ import { type CacheRefresh, refreshCloneCache, seedWorkspaceFromCache } from './
 import { cleanLeftovers } from './cleanup.js';
 import { Coalescer } from './coalesce.js';
 import type { GateContext } from './context.js';
-import { assertSafeGateDir, readGateIdentity, readHeadTarget } from './gate-repo.js';
+import { assertSafeGateDir, normalizeGateConfig, readGateIdentity, readHeadTarget } from './gate-repo.js';
 import { lockPathFor } from './layout.js';
 import { acquireGateLock, type HeldLock } from './lock.js';
 import { maintainGate, type MaintenanceReport } from './maintain.js';
@@ -289,6 +289,8 @@ export class GitGate {
     try {
       if (existsSync(this.gatePath)) {
         await assertSafeGateDir(this.gatePath);
+        const dropped = await normalizeGateConfig(this.runner, this.gatePath).catch(() => []);
+        if (dropped.length > 0) this.logger.warn({ keys: dropped }, 'removed config keys git-gate did not write from the gate');
         const removed = await cleanLeftovers(this.gatePath, lock.recovered);
         if (removed.length > 0) this.logger.warn({ removed }, 'removed leftovers of an interrupted git process');
       }

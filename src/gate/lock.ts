@@ -34,6 +34,7 @@ export interface LockOptions {
 }
 
 const OWNER_FILE = 'owner.json';
+const OWNERLESS_GRACE_MS = 2_000;
 
 /**
  * One writer per gate across processes. proper-lockfile gives an atomic mkdir lock with an mtime
@@ -75,7 +76,9 @@ export async function acquireGateLock(lockPath: string, options: LockOptions): P
     }
     const owner = readOwner(lockPath);
     const deadHere = owner !== undefined && owner.host === os.hostname() && !isAlive(owner.pid);
-    if (deadHere || heartbeatOlderThan(lockPath, staleMs)) {
+    // A live owner writes its owner file right after mkdir; none after a few seconds means it died in between.
+    const abandoned = owner === undefined && heartbeatOlderThan(lockPath, OWNERLESS_GRACE_MS);
+    if (deadHere || abandoned || heartbeatOlderThan(lockPath, staleMs)) {
       options.logger.warn({ lockPath, deadPid: owner?.pid }, 'previous gate lock owner died; recovering');
       if (owner) await killOrphans(owner.children);
       removeOwner(lockPath);

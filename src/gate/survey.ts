@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { GateError } from '../errors/index.js';
-import { assertBranchName, countReachable, inspectRemote, type RemoteInspection } from '../git/index.js';
+import { assertBranchName, branchNameProblem, countReachable, inspectRemote, type RemoteInspection } from '../git/index.js';
 import { classificationQueries, classifyBranches, type Classification, type ClassifyInput } from './classify.js';
 import type { GateContext } from './context.js';
 import { readGateIdentity } from './gate-repo.js';
@@ -47,9 +47,15 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
     options.gateExists ? readGateIdentity(ctx.runner, ctx.gatePath) : Promise.resolve(null),
   ]);
   const notes: string[] = [];
+  // Upstream may name refs "-x" or "--output=…": never mirror a name git-gate would refuse itself.
+  const unsafe = [...inspection.heads.keys()].filter((name) => branchNameProblem(name) !== null);
+  const unsafeTags = [...inspection.tags.keys()].filter((name) => branchNameProblem(name) !== null);
+  if (unsafe.length + unsafeTags.length > 0) {
+    notes.push(`skipped ${unsafe.length + unsafeTags.length} upstream ref(s) with unsafe names: ${[...unsafe, ...unsafeTags].slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}`);
+  }
   const urlChanged = identity !== null && identity.upstream !== null && identity.upstream !== upstream.url;
 
-  const wanted = [...inspection.heads].filter(([name]) => selected === null || selected.has(name));
+  const wanted = [...inspection.heads].filter(([name]) => (selected === null || selected.has(name)) && branchNameProblem(name) === null);
   const includeTags = selected === null;
   const needsHeads = wanted.some(([name, sha]) => state0.snapshot.get(name) !== sha);
   const needsTags = includeTags && [...inspection.tags].some(([name, tag]) => state0.tags.get(name) !== tag.sha && state0.incomingTags.get(name) !== tag.sha);
@@ -64,7 +70,9 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   const upstreamHeads = new Map<string, string>();
   if (fetched) {
     // A filtered fetch does not prune, so only names upstream still lists count.
-    for (const [name, sha] of state.incomingHeads) if (selected === null || (selected.has(name) && inspection.heads.has(name))) upstreamHeads.set(name, sha);
+    for (const [name, sha] of state.incomingHeads) {
+      if (branchNameProblem(name) === null && (selected === null || (selected.has(name) && inspection.heads.has(name)))) upstreamHeads.set(name, sha);
+    }
   } else {
     for (const [name, sha] of wanted) upstreamHeads.set(name, sha);
   }
@@ -73,8 +81,10 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   }
   const upstreamTags = new Map<string, string>();
   if (includeTags) {
-    if (fetched) for (const [name, sha] of state.incomingTags) upstreamTags.set(name, sha);
-    else for (const [name, tag] of inspection.tags) upstreamTags.set(name, tag.sha);
+    const listed: Iterable<[string, string]> = fetched ? state.incomingTags : [...inspection.tags].map(([name, tag]) => [name, tag.sha]);
+    for (const [name, sha] of listed) {
+      if (branchNameProblem(name) === null) upstreamTags.set(name, sha);
+    }
   } else notes.push('tags are synced only by a full sync (no --branch filter)');
 
   if (urlChanged && fetched) await assertRelated(ctx, state, upstreamHeads, identity?.upstream ?? '', options.signal);

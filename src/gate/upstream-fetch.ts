@@ -1,4 +1,4 @@
-import type { GitRunner, UpstreamUrl } from '../git/index.js';
+import { type GitRunner, type UpstreamUrl, urlScopedHardening } from '../git/index.js';
 import { INCOMING_HEADS, INCOMING_TAGS } from './layout.js';
 
 /** How to reach upstream: environment and config a transport needs (ssh command, askpass). */
@@ -35,7 +35,7 @@ export async function fetchIntoIncoming(runner: GitRunner, gatePath: string, ups
       gitDir: gatePath,
       allowProtocols: [upstream.scheme],
       env: transport.env,
-      config: transport.config,
+      config: [...urlScopedHardening(upstream.url), ...transport.config],
       ...(signal ? { signal } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     },

@@ -5,7 +5,7 @@ export { updateRefArgs, updateRefInput, type RefUpdate } from './commands/update
 export { buildGitEnv, type GitEnvInput } from './env.js';
 export { codeForFailure, GitCommandError } from './git-error.js';
 export { DEFAULT_MAX_REFS, inspectRemote, negotiatedVersion, type InspectRemoteOptions, type RemoteInspection } from './inspect-remote.js';
-export { HARDENING_CONFIG, hardeningArgs } from './profile.js';
+export { HARDENING_CONFIG, hardeningArgs, urlScopedHardening } from './profile.js';
 export { countReachable, type ReachQuery } from './reachability.js';
 export { assertBranchName, branchNameProblem, isObjectId, ZERO_OID } from './refname.js';
 export { GitRunner, type GitResult, type GitRunnerOptions, type GitRunOptions } from './runner.js';

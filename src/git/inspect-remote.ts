@@ -1,5 +1,6 @@
 import { GateError } from '../errors/index.js';
 import { lsRemoteArgs, parseLsRemote, type RemoteListing } from './commands/ls-remote.js';
+import { urlScopedHardening } from './profile.js';
 import type { GitRunner, GitRunOptions } from './runner.js';
 import type { UpstreamUrl } from './url.js';
 
@@ -29,7 +30,7 @@ export async function inspectRemote(runner: GitRunner, upstream: UpstreamUrl, op
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.env ? { env: options.env } : {}),
-    ...(options.config ? { config: options.config } : {}),
+    config: [...urlScopedHardening(upstream.url), ...(options.config ?? [])],
   });
   const listing = parseLsRemote(result.stdout);
   const maxRefs = options.maxRefs ?? DEFAULT_MAX_REFS;

@@ -10,6 +10,9 @@ export const HARDENING_CONFIG: readonly string[] = [
   'core.sshCommand=',
   'safe.bareRepository=explicit',
   'transfer.fsckObjects=true',
+  // More specific than transfer.*, so a repository could otherwise switch fsck off for fetches.
+  'fetch.fsckObjects=true',
+  'receive.fsckObjects=true',
   'transfer.credentialsInUrl=die',
   'http.followRedirects=false',
   'submodule.recurse=false',
@@ -32,4 +35,14 @@ export function hardeningArgs(extra: readonly string[] = []): string[] {
   const args: string[] = [];
   for (const pair of [...HARDENING_CONFIG, ...extra]) args.push('-c', pair);
   return args;
+}
+
+/**
+ * Config scoped to the exact upstream URL. git lets the most specific URL match win, so a
+ * repository's `http.<url>.followRedirects=true` would beat the plain command-line setting;
+ * the exact URL on the command line is at least as specific and is read last.
+ */
+export function urlScopedHardening(url: string): string[] {
+  if (!/^https?:\/\//.test(url)) return [];
+  return [`http.${url}.followRedirects=false`];
 }

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { GateError } from '../errors/index.js';
-import { redactSecrets } from '../log/index.js';
+import { escapeControl, redactSecrets } from '../log/index.js';
 
 /** A validated upstream. `scheme` is what GIT_ALLOW_PROTOCOL must allow to reach it. */
 export interface UpstreamUrl {
@@ -34,7 +34,7 @@ const SCP_RE = new RegExp(String.raw`^(?:(${USER})@)?(${HOST}):((?!-)${PATH_CHAR
 const CONTROL = /[\x00-\x20\x7f-\x9f]/;
 
 function invalid(url: string, why: string): GateError {
-  return new GateError('GATE_UPSTREAM_URL_INVALID', `upstream URL ${JSON.stringify(redactForMessage(url))} is not allowed: ${why}`);
+  return new GateError('GATE_UPSTREAM_URL_INVALID', `upstream URL ${escapeControl(JSON.stringify(redactForMessage(url)))} is not allowed: ${why}`);
 }
 
 // The message may echo the URL: drop any userinfo (scheme:// or scp-like) and known secrets first.
@@ -93,7 +93,7 @@ export function parseUpstreamUrl(url: string, policy: UpstreamUrlPolicy = {}): U
 
 function parseLocal(url: string, policy: UpstreamUrlPolicy): UpstreamUrl {
   if (!policy.allowLocal) {
-    throw new GateError('GATE_UPSTREAM_LOCAL_NOT_ALLOWED', `upstream ${JSON.stringify(url.slice(0, 200))} is a local path, and local upstreams are not enabled`);
+    throw new GateError('GATE_UPSTREAM_LOCAL_NOT_ALLOWED', `upstream ${escapeControl(JSON.stringify(url.slice(0, 200)))} is a local path, and local upstreams are not enabled`);
   }
   let localPath = url;
   if (url.startsWith('file://')) {
@@ -112,12 +112,18 @@ function parseLocal(url: string, policy: UpstreamUrlPolicy): UpstreamUrl {
   return { url: resolved, kind: 'local', scheme: 'file', localPath: resolved };
 }
 
-// A symlink must not smuggle a path into the state root, so compare real paths where they exist.
+// A symlink must not smuggle a path into the state root: resolve the longest existing ancestor
+// for real and append the rest (which may be created later, behind the symlink).
 function realpathOrResolved(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return path.resolve(p);
+  const resolved = path.resolve(p);
+  const rest: string[] = [];
+  for (let current = resolved; ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync(current), ...rest.reverse());
+    } catch {
+      if (path.dirname(current) === current) return resolved;
+      rest.push(path.basename(current));
+    }
   }
 }
 

@@ -24,7 +24,7 @@ export function registerSecret(value: string): () => void {
 
 // scheme://user[:password]@host → scheme://***@host. The userinfo runs to the last "@" before a
 // "/", whitespace or quote (a password may contain a raw "@"), so a path's "@" is left alone.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/'"<>]+@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/'"]+@/gi;
 
 /** Removes URL userinfo and registered secrets from text. */
 export function redactSecrets(text: string): string {

@@ -56,7 +56,7 @@ describe('one writer per gate', () => {
       expect(await headsOf(gatePath)).toEqual(await headsOf(upstream.dir));
       expect(await git(gatePath, 'fsck', '--connectivity-only', '--no-progress')).toBe('');
     }
-  });
+  }, 180_000);
 
   it('1,000 branches that all fast-forward are applied in one transaction with real shas', async () => {
     const { upstream, gate, gatePath } = await gateOnLocalUpstream();
