@@ -46,7 +46,18 @@ function branchNames(input: ClassifyInput): string[] {
  * gate. Counting against what survives keeps a sync's report and the offline replay of pending
  * ops (which sees only the refs the sync left) in agreement.
  */
+const knownTipsCache = new WeakMap<ClassifyInput, string[]>();
+
 export function upstreamKnownTips(input: ClassifyInput): string[] {
+  // One shared array per input: queries and answers then refer to the same negative set.
+  const cached = knownTipsCache.get(input);
+  if (cached) return cached;
+  const known = computeKnownTips(input);
+  knownTipsCache.set(input, known);
+  return known;
+}
+
+function computeKnownTips(input: ClassifyInput): string[] {
   const tips = new Set([...input.upstream.values(), ...input.attic.values()]);
   for (const [branch, snap] of input.snapshot) {
     const head = input.heads.get(branch);

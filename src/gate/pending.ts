@@ -4,6 +4,7 @@ import { classificationQueries, classifyBranches, type ClassifyInput } from './c
 import type { GateContext } from './context.js';
 import { ATTIC, FOREIGN, HEADS } from './layout.js';
 import { readRefState, type RefState } from './ref-state.js';
+import { queryKey } from './survey.js';
 import { applyRefUpdates } from './transaction.js';
 import type { AppliedChange, BackupRef, PendingOp } from './types.js';
 
@@ -23,8 +24,8 @@ export async function readPendingOps(ctx: GateContext, state?: RefState): Promis
   const input: ClassifyInput = { heads: refs.heads, snapshot: refs.snapshot, attic: refs.attic, foreign: refs.foreign, upstream: refs.snapshot, selected: null };
   const queries = classificationQueries(input);
   const counts = await countReachable(ctx.runner, ctx.gatePath, queries);
-  const answers = new Map(queries.map((q, i) => [`${q.positive}:${q.negatives.join(',')}`, counts[i]!]));
-  return classifyBranches(input, (positive, negatives) => answers.get(`${positive}:${negatives.join(',')}`) ?? Number.NaN).pending;
+  const answers = new Map(queries.map((q, i) => [queryKey(q.positive, q.negatives), counts[i]!]));
+  return classifyBranches(input, (positive, negatives) => answers.get(queryKey(positive, negatives)) ?? Number.NaN).pending;
 }
 
 /**

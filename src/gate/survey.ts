@@ -110,8 +110,12 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   return { inspection, state, upstreamHeads, upstreamTags, selected, classification, tagsCreated: tagsCreated.sort(), tagsMoved, fetched, urlChanged, notes };
 }
 
-function queryKey(positive: string, negatives: readonly string[]): string {
-  return `${positive}:${negatives.join(',')}`;
+// Negative sets are shared arrays (see upstreamKnownTips); join each only once.
+const joined = new WeakMap<readonly string[], string>();
+export function queryKey(positive: string, negatives: readonly string[]): string {
+  let key = joined.get(negatives);
+  if (key === undefined) joined.set(negatives, (key = negatives.join(',')));
+  return `${positive}:${key}`;
 }
 
 // A changed upstream URL must still be the same project: some commit of the new upstream must be

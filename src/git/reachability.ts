@@ -36,7 +36,16 @@ export async function countReachable(runner: GitRunner, gitDir: string, queries:
     if (index === undefined) bitOf.set(sha, (index = nextBit++));
     return index;
   };
+  // Callers usually pass one shared array for a large negative set: key it by identity first.
+  const groupByArray = new Map<readonly string[], number>();
   const groupBit = (negatives: readonly string[]) => {
+    const known = groupByArray.get(negatives);
+    if (known !== undefined) return known;
+    const bit = groupBitBySet(negatives);
+    groupByArray.set(negatives, bit);
+    return bit;
+  };
+  const groupBitBySet = (negatives: readonly string[]) => {
     const members = [...new Set(negatives)].sort();
     const key = members.join(',');
     let group = groups.get(key);
