@@ -35,34 +35,51 @@ const ALLOWED_CONFIG = new Set([
   ...GATE_REPO_CONFIG.map(([key]) => key.toLowerCase()),
 ]);
 
-/** Removes every config key git-gate did not put there; returns the keys removed. */
-export async function normalizeGateConfig(runner: GitRunner, gatePath: string): Promise<string[]> {
-  const { stdout } = await runner.run(['config', '--local', '--list', '--name-only'], { gitDir: gatePath, okExitCodes: [1] });
-  const foreign = [...new Set(stdout.split('\n').filter((key) => key.length > 0 && !ALLOWED_CONFIG.has(key.toLowerCase())))];
-  for (const key of foreign) await runner.run(['config', '--local', '--unset-all', '--end-of-options', key], { gitDir: gatePath, okExitCodes: [5] });
-  return foreign;
+/** What one read of a gate's local config tells. */
+export interface GateConfig {
+  identity: GateIdentity;
+  bare: boolean;
+  /** Keys outside the allow-list. */
+  foreign: string[];
 }
 
-/** Reads gate.* from the gate's config (one process). */
-export async function readGateIdentity(runner: GitRunner, gatePath: string): Promise<GateIdentity> {
+/** Reads the gate's whole local config in one process; GATE_NOT_A_GATE when git cannot. */
+export async function readGateConfig(runner: GitRunner, gatePath: string): Promise<GateConfig> {
   let stdout: string;
   try {
-    ({ stdout } = await runner.run(['config', '--local', '--get-regexp', '^gate\\.'], { gitDir: gatePath, okExitCodes: [1] }));
+    ({ stdout } = await runner.run(['config', '--local', '--list', '-z'], { gitDir: gatePath, okExitCodes: [1] }));
   } catch (error) {
     if (error instanceof GitCommandError) throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is not a git repository git-gate can use`, { cause: error });
     throw error;
   }
-  const identity: GateIdentity = { version: null, scope: null, upstream: null };
-  for (const line of stdout.split('\n')) {
-    const space = line.indexOf(' ');
-    if (space < 0) continue;
-    const key = line.slice(0, space);
-    const value = line.slice(space + 1);
-    if (key === 'gate.version') identity.version = value;
-    else if (key === 'gate.scope') identity.scope = value;
-    else if (key === 'gate.upstream') identity.upstream = value;
+  const config: GateConfig = { identity: { version: null, scope: null, upstream: null }, bare: false, foreign: [] };
+  const foreign = new Set<string>();
+  // -z: "key\nvalue\0" per entry, or "key\0" for a key without a value.
+  for (const entry of stdout.split('\0')) {
+    if (entry.length === 0) continue;
+    const newline = entry.indexOf('\n');
+    const key = (newline < 0 ? entry : entry.slice(0, newline)).toLowerCase();
+    const value = newline < 0 ? '' : entry.slice(newline + 1);
+    if (key === 'gate.version') config.identity.version = value;
+    else if (key === 'gate.scope') config.identity.scope = value;
+    else if (key === 'gate.upstream') config.identity.upstream = value;
+    else if (key === 'core.bare') config.bare = value === 'true';
+    if (!ALLOWED_CONFIG.has(key)) foreign.add(newline < 0 ? entry : entry.slice(0, newline));
   }
-  return identity;
+  config.foreign = [...foreign];
+  return config;
+}
+
+/**
+ * Removes every config key git-gate did not put there and returns the gate's identity with the
+ * keys removed. A repository with a work tree is refused before anything is touched: it is
+ * somebody's checkout, never a gate.
+ */
+export async function normalizeGateConfig(runner: GitRunner, gatePath: string): Promise<{ identity: GateIdentity; removed: string[] }> {
+  const config = await readGateConfig(runner, gatePath);
+  if (!config.bare) throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is a repository with a work tree; git-gate only adopts bare repositories`);
+  for (const key of config.foreign) await runner.run(['config', '--local', '--unset-all', '--end-of-options', key], { gitDir: gatePath, okExitCodes: [5] });
+  return { identity: config.identity, removed: config.foreign };
 }
 
 function quoteConfigValue(value: string): string {
@@ -108,7 +125,7 @@ export async function migrateGate(runner: GitRunner, gatePath: string, identity:
   const { stdout: bare } = await runner.run(['rev-parse', '--is-bare-repository'], { gitDir: gatePath });
   if (bare.trim() !== 'true') throw new GateError('GATE_NOT_A_GATE', `gate path ${gatePath} is a repository with a work tree; git-gate only adopts bare repositories`);
   const notes: string[] = [];
-  const dropped = await normalizeGateConfig(runner, gatePath);
+  const { removed: dropped } = await normalizeGateConfig(runner, gatePath);
   if (dropped.length > 0) notes.push(`removed config the gate does not need: ${dropped.slice(0, 8).join(', ')}${dropped.length > 8 ? ', …' : ''}`);
   for (const [key, value] of GATE_REPO_CONFIG) {
     await runner.run(['config', '--local', '--replace-all', '--end-of-options', key, value], { gitDir: gatePath });

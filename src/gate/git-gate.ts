@@ -8,7 +8,7 @@ import { type CacheRefresh, refreshCloneCache, seedWorkspaceFromCache } from './
 import { cleanLeftovers } from './cleanup.js';
 import { Coalescer } from './coalesce.js';
 import type { GateContext } from './context.js';
-import { assertSafeGateDir, normalizeGateConfig, readGateIdentity, readHeadTarget } from './gate-repo.js';
+import { assertSafeGateDir, type GateIdentity, normalizeGateConfig, readHeadTarget } from './gate-repo.js';
 import { lockPathFor } from './layout.js';
 import { acquireGateLock, type HeldLock } from './lock.js';
 import { maintainGate, type MaintenanceReport } from './maintain.js';
@@ -102,17 +102,19 @@ export class GitGate {
     const started = Date.now();
     const result = emptySyncResult(this.ctx);
     try {
-      await this.validate();
-      await this.withLock(async () => {
+      await this.withLock(async (found) => {
+        await this.validate(found);
+        let identity = found;
         let inspection;
         if (options.forceReinit) {
           // Reach upstream before wiping anything: an unreachable upstream must leave the gate as it was.
           if (this.upstream !== null) inspection = await inspectUpstream(this.ctx, options.signal);
           result.reinitBundle = await wipeGateWithBundle(this.ctx);
           result.notes.push(result.reinitBundle ? `force re-init: the old gate was saved to ${result.reinitBundle}` : 'force re-init: the old gate held no refs');
+          identity = null;
         }
-        if (this.upstream === null) await ensureGate(this.ctx, result);
-        else await syncWithUpstream(this.ctx, result, { ...options, ...(inspection ? { inspection } : {}) });
+        if (this.upstream === null) await ensureGate(this.ctx, result, identity);
+        else await syncWithUpstream(this.ctx, result, { ...options, identity, ...(inspection ? { inspection } : {}) });
         if (this.options.backups?.enabled !== false && result.success) {
           const pruned = await pruneBackupRefs(this.ctx, this.options.backups?.retentionDays ?? DEFAULT_RETENTION_DAYS);
           if (pruned.length > 0) result.notes.push(`pruned ${pruned.length} backup(s) older than the retention period`);
@@ -132,9 +134,9 @@ export class GitGate {
   async plan(options: { branches?: readonly string[]; signal?: AbortSignal } = {}): Promise<GatePlan> {
     this.assertOpen();
     if (this.upstream === null) return { upstreamUrl: null, changes: [], pending: await this.pendingOps(), gateOnlyBranches: [...(await this.branchHeads()).keys()], tags: { created: [], moved: [] }, notes: ['remoteless gate: nothing to sync'] };
-    return this.withLock(async () => {
+    return this.withLock(async (identity) => {
       const exists = gateExists(this.ctx);
-      const survey = await surveyUpstream(this.ctx, { ...options, gateExists: exists });
+      const survey = await surveyUpstream(this.ctx, { ...options, gateExists: exists, identity });
       if (!exists) {
         survey.classification.changes = [...survey.upstreamHeads].map(([branch, sha]) => ({ branch, kind: 'create' as const, oldSha: null, newSha: sha }));
       }
@@ -275,26 +277,29 @@ export class GitGate {
     }
   }
 
-  private async validate(): Promise<void> {
-    const existing = existsSync(this.gatePath) ? await readGateIdentity(this.runner, this.gatePath).catch(() => null) : null;
+  private async validate(existing: GateIdentity | null): Promise<void> {
     const info = existing === null ? null : { scope: existing.scope, upstream: existing.upstream };
     if (this.options.validateGate) await this.options.validateGate(this.scope, info);
     else defaultValidateGate(this.scope, this.upstreamUrl, info);
   }
 
-  // One writer per gate across processes; leftovers of a crashed owner are cleaned first.
-  private async withLock<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  // One writer per gate across processes. Before the work: the directory's ownership and mode are
+  // checked, its config is reduced to the allow-list (one read, whose identity the work gets) and
+  // leftovers of a crashed owner are cleaned.
+  private async withLock<T>(work: (identity: GateIdentity | null) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const lock = await acquireGateLock(lockPathFor(this.gatePath), { logger: this.logger, ...(this.options.lockWaitMs !== undefined ? { waitMs: this.options.lockWaitMs } : {}), ...(signal ? { signal } : {}) });
     this.heldLock = lock;
     try {
+      let identity: GateIdentity | null = null;
       if (existsSync(this.gatePath)) {
         await assertSafeGateDir(this.gatePath);
-        const dropped = await normalizeGateConfig(this.runner, this.gatePath).catch(() => []);
-        if (dropped.length > 0) this.logger.warn({ keys: dropped }, 'removed config keys git-gate did not write from the gate');
+        const normalized = await normalizeGateConfig(this.runner, this.gatePath);
+        identity = normalized.identity;
+        if (normalized.removed.length > 0) this.logger.warn({ keys: normalized.removed }, 'removed config keys git-gate did not write from the gate');
         const removed = await cleanLeftovers(this.gatePath, lock.recovered);
         if (removed.length > 0) this.logger.warn({ removed }, 'removed leftovers of an interrupted git process');
       }
-      return await work();
+      return await work(identity);
     } finally {
       this.heldLock = undefined;
       await lock.release();

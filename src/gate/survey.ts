@@ -3,7 +3,7 @@ import { GateError } from '../errors/index.js';
 import { assertBranchName, branchNameProblem, countReachable, inspectRemote, type RemoteInspection } from '../git/index.js';
 import { classificationQueries, classifyBranches, type Classification, type ClassifyInput } from './classify.js';
 import type { GateContext } from './context.js';
-import { readGateIdentity } from './gate-repo.js';
+import type { GateIdentity } from './gate-repo.js';
 import { emptyRefState, readRefState, type RefState } from './ref-state.js';
 import type { GatePlan } from './types.js';
 import { fetchIntoIncoming } from './upstream-fetch.js';
@@ -34,17 +34,17 @@ export function selectedBranches(branches: readonly string[] | undefined): Set<s
  * upstream has something the gate lacks, and classifies every branch. Touches no visible ref.
  * Expects the gate to exist, unless `gateExists` is false (then everything would be created).
  */
-export async function surveyUpstream(ctx: GateContext, options: { branches?: readonly string[]; signal?: AbortSignal; gateExists: boolean; inspection?: RemoteInspection }): Promise<Survey> {
+export async function surveyUpstream(ctx: GateContext, options: { branches?: readonly string[]; signal?: AbortSignal; gateExists: boolean; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<Survey> {
   const upstream = ctx.upstream;
   if (upstream === null) throw new GateError('GATE_NO_UPSTREAM', `gate ${ctx.scope} is remoteless`);
   const selected = selectedBranches(options.branches);
   const transport = await ctx.transport();
   const signalOpt = options.signal ? { signal: options.signal } : {};
   // The listing and the local reads are independent: run them side by side.
-  const [inspection, state0, identity] = await Promise.all([
+  const identity = options.identity;
+  const [inspection, state0] = await Promise.all([
     options.inspection ?? inspectRemote(ctx.runner, upstream, { maxRefs: ctx.maxRefs, env: transport.env, config: transport.config, ...signalOpt, ...(ctx.networkTimeoutMs ? { timeoutMs: ctx.networkTimeoutMs } : {}) }),
     options.gateExists ? readRefState(ctx.runner, ctx.gatePath, options.signal) : Promise.resolve(emptyRefState()),
-    options.gateExists ? readGateIdentity(ctx.runner, ctx.gatePath) : Promise.resolve(null),
   ]);
   const notes: string[] = [];
   // Upstream may name refs "-x" or "--output=…": never mirror a name git-gate would refuse itself.

@@ -3,7 +3,7 @@ import { GateError } from '../errors/index.js';
 import { sanitize } from '../log/index.js';
 import { inspectRemote, type RefUpdate, type RemoteInspection } from '../git/index.js';
 import type { GateContext } from './context.js';
-import { assertSafeGateDir, createGate, migrateGate, readGateIdentity, readHeadTarget, setGateUpstream, setHeadTarget } from './gate-repo.js';
+import { createGate, type GateIdentity, migrateGate, readHeadTarget, setGateUpstream, setHeadTarget } from './gate-repo.js';
 import { ATTIC, FOREIGN, HEADS, SNAPSHOT, TAGS } from './layout.js';
 import { surveyUpstream, type Survey } from './survey.js';
 import { applyRefUpdates } from './transaction.js';
@@ -20,17 +20,16 @@ export function emptySyncResult(ctx: GateContext): GateSyncResult {
 
 /**
  * Makes sure the gate exists and is ours: created atomically when missing, adopted (migrated)
- * when it is a foreign bare repository, checked for safe ownership and mode always.
+ * when it is a foreign bare repository. `identity` is what the gate lock read from an existing
+ * gate (after checking its ownership, mode and config), null when there was none.
  */
-export async function ensureGate(ctx: GateContext, result: GateSyncResult): Promise<void> {
+export async function ensureGate(ctx: GateContext, result: GateSyncResult, identity: GateIdentity | null): Promise<void> {
   if (!existsSync(ctx.gatePath)) {
     await createGate(ctx.runner, ctx.gatePath, { scope: ctx.scope, upstream: ctx.upstream?.url ?? null, defaultBranch: ctx.defaultBranch ?? 'main' });
     result.created = true;
     return;
   }
-  await assertSafeGateDir(ctx.gatePath);
-  const identity = await readGateIdentity(ctx.runner, ctx.gatePath);
-  if (identity.version === null) {
+  if (identity === null || identity.version === null) {
     result.notes.push(...(await migrateGate(ctx.runner, ctx.gatePath, { scope: ctx.scope, upstream: ctx.upstream?.url ?? null })));
     result.migrated = true;
   }
@@ -42,12 +41,15 @@ export async function ensureGate(ctx: GateContext, result: GateSyncResult): Prom
  * snapshot and the attic go in one ref transaction; tags go in a second one so a tag can never
  * block a branch.
  */
-export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection }): Promise<void> {
+export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<void> {
   const upstream = ctx.upstream!;
   let inspection = options.inspection;
   if (inspection === undefined && !existsSync(ctx.gatePath)) inspection = await inspectUpstream(ctx, options.signal);
-  await ensureGate(ctx, result);
-  const survey = await surveyUpstream(ctx, { ...(options.branches ? { branches: options.branches } : {}), ...(options.signal ? { signal: options.signal } : {}), gateExists: true, ...(inspection ? { inspection } : {}) });
+  await ensureGate(ctx, result, options.identity);
+  const survey = await surveyUpstream(ctx, {
+    ...(options.branches ? { branches: options.branches } : {}), ...(options.signal ? { signal: options.signal } : {}),
+    gateExists: true, identity: options.identity, ...(inspection ? { inspection } : {}),
+  });
   result.protocolVersion = survey.inspection.protocolVersion ?? null;
   result.fetched = survey.fetched;
   result.notes.push(...survey.notes);

@@ -64,17 +64,21 @@ describe('gate safety', () => {
     expect((await viaLink.sync()).errors).toEqual([expect.objectContaining({ code: 'GATE_UNSAFE_PATH' })]);
   });
 
-  it('a directory with a work tree is never adopted as a gate', async () => {
+  it('a directory with a work tree is never adopted as a gate, and its config is left untouched', async () => {
     const root = await tempDir();
     const work = path.join(root, 'my-checkout');
     await mkdir(work);
     await git(work, 'init', '-q');
+    await git(work, 'remote', 'add', 'origin', 'https://example.invalid/mine.git');
+    const configBefore = await git(work, 'config', '--local', '--list');
     const upstream = path.join(root, 'up');
     await git(root, 'init', '-q', '--bare', upstream);
     const gate = new GitGate({ scope: 'x', gatePath: path.join(work, '.git'), upstreamUrl: upstream, allowLocalUpstream: true });
     const result = await gate.sync();
     expect(result.errors).toEqual([expect.objectContaining({ code: 'GATE_NOT_A_GATE' })]);
     expect(await git(work, 'config', '--get-regexp', '^gate\\.').catch(() => '')).toBe('');
+    // Invariant 4: the user's repository is never written, not even its config.
+    expect(await git(work, 'config', '--local', '--list')).toBe(configBefore);
   });
 
   it('a remoteless gate is created once with its default branch; later syncs change nothing', async () => {
