@@ -144,6 +144,54 @@ export const ERROR_CODES = {
     summary: 'The destination for a new workspace already exists and is not empty.',
     fix: 'Choose a new directory, or remove the existing one first.',
   },
+  GATE_CONFIG_INVALID: {
+    summary: 'A config file is not valid YAML or does not match the schema (unknown or duplicate key, wrong type, alias bomb).',
+    fix: 'Edit the file at the line and key named in the message; `docs/config.md` lists every key with an example.',
+  },
+  GATE_PROJECT_NOT_FOUND: {
+    summary: 'No project file exists for the named project.',
+    fix: 'Check the name with `gate list`, or create the project with `gate init <project>`.',
+  },
+  GATE_PROJECT_EXISTS: {
+    summary: 'A project file with that name already exists.',
+    fix: 'Choose another name, edit the existing file, or pass --force to overwrite it.',
+  },
+  GATE_USAGE: {
+    summary: 'The command line is malformed (unknown option, missing argument, conflicting flags).',
+    fix: 'Run the command with --help to see its usage.',
+  },
+  GATE_CONFIRMATION_REQUIRED: {
+    summary: 'A destructive change needs confirmation and there is no terminal to ask on.',
+    fix: 'Pass --destructive to apply it, or review it first with `gate pending <project>`.',
+  },
+  GATE_VAULT_LOCKED: {
+    summary: 'The scope\'s key is encrypted and no vault passphrase was given.',
+    fix: 'Set GATE_VAULT_PASSPHRASE, or configure vault.passphrase_command or vault.passphrase_file in the global config.',
+  },
+  GATE_VAULT_PASSPHRASE_WRONG: {
+    summary: 'The vault passphrase does not decrypt the scope\'s key.',
+    fix: 'Give the passphrase the key was stored with; if it is lost, rotate the key with `gate ssh-init <project> --force`.',
+  },
+  GATE_VAULT_UNSAFE: {
+    summary: 'A vault directory or key file is a symlink, owned by another user, or readable by group/other.',
+    fix: 'Fix ownership and modes (directory 0700, files 0600, owned by the daemon user); git-gate never loosens or follows them.',
+  },
+  GATE_KEY_NOT_FOUND: {
+    summary: 'No SSH key or token is stored for the scope.',
+    fix: 'Run `gate ssh-init <project>` (or `gate token set-upstream <project>` for HTTPS) first.',
+  },
+  GATE_KEY_EXISTS: {
+    summary: 'The scope already has a key and the operation would replace it.',
+    fix: 'Pass --force to rotate the key, then register the new public key upstream.',
+  },
+  GATE_KEY_INVALID: {
+    summary: 'The key or token given is not a supported, readable OpenSSH private key or token.',
+    fix: 'Give an unencrypted or correctly unlocked ed25519, RSA (2048 bits or more) or ECDSA key in OpenSSH or PEM format.',
+  },
+  GATE_AGENT_FAILED: {
+    summary: 'The scope\'s private SSH agent could not start or serve.',
+    fix: 'Check that the temp directory is writable and private; run `gate doctor`.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */
