@@ -37,13 +37,16 @@ export async function deleteBackupRef(ctx: GateContext, ref: string): Promise<Ba
   return backup;
 }
 
-/** Deletes git-gate backups older than `olderThanDays`; returns what went. */
-export async function pruneBackupRefs(ctx: GateContext, olderThanDays: number): Promise<BackupRef[]> {
+/**
+ * Deletes git-gate backups older than `olderThanDays`; returns what went. `known` is the backup
+ * refs as the caller read them under the same gate lock (sync has them already), saving a read.
+ */
+export async function pruneBackupRefs(ctx: GateContext, olderThanDays: number, known?: ReadonlyMap<string, string>): Promise<BackupRef[]> {
   if (!Number.isFinite(olderThanDays) || olderThanDays < 0) throw new GateError('GATE_INVALID_ARGUMENT', `olderThanDays must be a number >= 0, got ${olderThanDays}`);
-  const state = await readRefState(ctx.runner, ctx.gatePath).catch(() => null);
-  if (state === null) return [];
+  const backups = known ?? (await readRefState(ctx.runner, ctx.gatePath).catch(() => null))?.backups;
+  if (backups === undefined) return [];
   const cutoff = Date.now() - olderThanDays * 86_400_000;
-  const old = listBackupRefs(state.backups).filter((backup) => Date.parse(backup.createdAt) < cutoff);
+  const old = listBackupRefs(backups).filter((backup) => Date.parse(backup.createdAt) < cutoff);
   if (old.length === 0) return [];
   const { applied } = await applyRefUpdates(ctx.runner, ctx.gatePath, old.map((b) => ({ op: 'delete', ref: b.ref, oldSha: b.sha })), 'git-gate: prune old backups');
   const gone = new Set(applied.map((u) => u.ref));

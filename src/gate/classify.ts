@@ -66,9 +66,11 @@ function computeKnownTips(input: ClassifyInput): string[] {
   return [...tips].sort();
 }
 
-/** The reach queries classification needs, all answered by one batched walk. */
+/**
+ * The reach queries every diverged branch needs, answered by one batched walk. Gate-only counts
+ * (against every known upstream tip) are asked later, only for branches that go pending.
+ */
 export function classificationQueries(input: ClassifyInput): ReachQuery[] {
-  const known = upstreamKnownTips(input);
   const queries: ReachQuery[] = [];
   for (const branch of branchNames(input)) {
     const head = input.heads.get(branch);
@@ -77,9 +79,8 @@ export function classificationQueries(input: ClassifyInput): ReachQuery[] {
     const base = input.attic.get(branch) ?? input.snapshot.get(branch);
     if (up !== undefined && head !== up) {
       queries.push({ positive: head, negatives: [up] }, { positive: up, negatives: [head] });
-      if (base !== undefined && base !== up) queries.push({ positive: base, negatives: [up] });
+      if (base !== undefined && base !== up && base !== head) queries.push({ positive: base, negatives: [up] });
     }
-    if (head !== up && known.length > 0 && !(up === undefined && input.foreign.has(branch))) queries.push({ positive: head, negatives: known });
   }
   return queries;
 }

@@ -40,11 +40,13 @@ export async function cleanLeftovers(gatePath: string, everything: boolean): Pro
   return removed;
 }
 
+// Subdirectories are read side by side: a gate with thousands of loose refs is walked on every
+// locked operation, so the walk must cost one round of readdir per level, not one per directory.
 async function walk(dir: string, visit: (file: string) => Promise<void>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
+  await Promise.all(entries.map((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await walk(full, visit);
-    else await visit(full);
-  }
+    if (entry.isDirectory()) return walk(full, visit);
+    return entry.name.endsWith('.lock') ? visit(full) : undefined;
+  }));
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GateError } from '../errors/index.js';
-import { GitRunner, parseUpstreamUrl, type UpstreamUrl } from '../git/index.js';
+import { GitRunner, parseUpstreamUrl, type RemoteInspection, type UpstreamUrl } from '../git/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
 import { listBackupRefs } from './backups.js';
 import { type CacheRefresh, refreshCloneCache, seedWorkspaceFromCache } from './clone-cache/clone-cache.js';
@@ -33,6 +33,13 @@ export interface SyncOptions {
 }
 
 const DEFAULT_RETENTION_DAYS = 30;
+/** An upstream listing taken while waiting for the gate lock is used only if the wait was this short. */
+const EARLY_LISTING_MAX_AGE_MS = 2_000;
+
+/** A promise that never rejects (so an unused one raises no unhandled rejection). */
+function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
 
 /**
  * One gate: a hardened bare mirror of an upstream (or a remoteless repository) that containers
@@ -101,11 +108,19 @@ export class GitGate {
   private async runSync(options: SyncOptions): Promise<GateSyncResult> {
     const started = Date.now();
     const result = emptySyncResult(this.ctx);
+    // Listing upstream reads nothing of the gate, so it runs while the lock is being taken; it is
+    // used only if the lock came quickly (else upstream may have moved meanwhile: list again).
+    const early = this.upstream !== null && !options.forceReinit ? settled(inspectUpstream(this.ctx, options.signal)) : undefined;
     try {
       await this.withLock(async (found) => {
         await this.validate(found);
         let identity = found;
-        let inspection;
+        let inspection: RemoteInspection | undefined;
+        if (early !== undefined && Date.now() - started < EARLY_LISTING_MAX_AGE_MS) {
+          const listed = await early;
+          if (!listed.ok) throw listed.error;
+          inspection = listed.value;
+        }
         if (options.forceReinit) {
           // Reach upstream before wiping anything: an unreachable upstream must leave the gate as it was.
           if (this.upstream !== null) inspection = await inspectUpstream(this.ctx, options.signal);
@@ -113,10 +128,11 @@ export class GitGate {
           result.notes.push(result.reinitBundle ? `force re-init: the old gate was saved to ${result.reinitBundle}` : 'force re-init: the old gate held no refs');
           identity = null;
         }
+        let backups: ReadonlyMap<string, string> | undefined;
         if (this.upstream === null) await ensureGate(this.ctx, result, identity);
-        else await syncWithUpstream(this.ctx, result, { ...options, identity, ...(inspection ? { inspection } : {}) });
+        else backups = await syncWithUpstream(this.ctx, result, { ...options, identity, ...(inspection ? { inspection } : {}) });
         if (this.options.backups?.enabled !== false && result.success) {
-          const pruned = await pruneBackupRefs(this.ctx, this.options.backups?.retentionDays ?? DEFAULT_RETENTION_DAYS);
+          const pruned = await pruneBackupRefs(this.ctx, this.options.backups?.retentionDays ?? DEFAULT_RETENTION_DAYS, backups);
           if (pruned.length > 0) result.notes.push(`pruned ${pruned.length} backup(s) older than the retention period`);
         }
         if (this.options.cloneCacheBase !== undefined) result.cache = await this.refreshCache();
@@ -293,10 +309,12 @@ export class GitGate {
       let identity: GateIdentity | null = null;
       if (existsSync(this.gatePath)) {
         await assertSafeGateDir(this.gatePath);
-        const normalized = await normalizeGateConfig(this.runner, this.gatePath);
+        // Cleaning spares files younger than its age limits, so unless the last owner died (then
+        // everything it left goes, before any git runs) it can go side by side with the config read.
+        const cleaning = lock.recovered ? await cleanLeftovers(this.gatePath, true) : cleanLeftovers(this.gatePath, false);
+        const [normalized, removed] = await Promise.all([normalizeGateConfig(this.runner, this.gatePath), cleaning]);
         identity = normalized.identity;
         if (normalized.removed.length > 0) this.logger.warn({ keys: normalized.removed }, 'removed config keys git-gate did not write from the gate');
-        const removed = await cleanLeftovers(this.gatePath, lock.recovered);
         if (removed.length > 0) this.logger.warn({ removed }, 'removed leftovers of an interrupted git process');
       }
       return await work(identity);

@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { GateError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 
-/** Who holds a gate lock; written inside the lock directory. */
+/** Who holds a gate lock; written once, inside the lock directory. */
 interface LockOwner {
   pid: number;
   host: string;
   startedAt: string;
-  /** Process groups of the git processes the owner has running (for orphan clean-up). */
-  children: number[];
 }
 
 /** A held gate lock. */
@@ -34,6 +31,8 @@ export interface LockOptions {
 }
 
 const OWNER_FILE = 'owner.json';
+/** Process groups of the git processes the owner started, one per line, appended (for orphan clean-up). */
+const CHILDREN_FILE = 'children';
 const OWNERLESS_GRACE_MS = 2_000;
 
 /**
@@ -80,7 +79,7 @@ export async function acquireGateLock(lockPath: string, options: LockOptions): P
     const abandoned = owner === undefined && heartbeatOlderThan(lockPath, OWNERLESS_GRACE_MS);
     if (deadHere || abandoned || heartbeatOlderThan(lockPath, staleMs)) {
       options.logger.warn({ lockPath, deadPid: owner?.pid }, 'previous gate lock owner died; recovering');
-      if (owner) await killOrphans(owner.children);
+      if (owner) await killOrphans(readChildren(lockPath));
       removeOwner(lockPath);
       markStale(lockPath);
       recovered = true;
@@ -93,23 +92,23 @@ export async function acquireGateLock(lockPath: string, options: LockOptions): P
     delay = Math.min(delay * 2, 500);
   }
 
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), children: [] };
-  const writeOwner = () => writeFileSync(path.join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
-  writeOwner();
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  writeFileSync(path.join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
   const held = release;
   return {
     recovered,
+    // Appended, never rewritten: rewriting a file on every spawn made ext4 flush it each time
+    // (its replace-by-truncate heuristic). A group that has exited is harmless in the list, since
+    // recovery kills only a process with the same pid AND start time (never a reused pid).
     trackChild(pid) {
-      owner.children.push(pid);
-      writeOwner();
-    },
-    untrackChild(pid) {
-      owner.children = owner.children.filter((child) => child !== pid);
       try {
-        writeOwner();
+        appendFileSync(path.join(lockPath, CHILDREN_FILE), `${pid} ${startTimeOf(pid) ?? '-'}\n`, { mode: 0o600 });
       } catch {
         // The lock may already be released; nothing to record.
       }
+    },
+    untrackChild() {
+      // Nothing to do: see trackChild.
     },
     async release() {
       removeOwner(lockPath);
@@ -127,7 +126,28 @@ function readOwner(lockPath: string): LockOwner | undefined {
 }
 
 function removeOwner(lockPath: string): void {
+  rmSync(path.join(lockPath, CHILDREN_FILE), { force: true });
   rmSync(path.join(lockPath, OWNER_FILE), { force: true });
+}
+
+function readChildren(lockPath: string): Array<{ pid: number; start: string }> {
+  try {
+    return readFileSync(path.join(lockPath, CHILDREN_FILE), 'utf8').split('\n').map((line) => /^(\d+) (\d+)$/.exec(line)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), start: m[2]! }));
+  } catch {
+    return [];
+  }
+}
+
+// A process's start time in clock ticks since boot (/proc/<pid>/stat field 22): with the pid, it
+// names one process for good. Undefined off Linux or once the process is gone.
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces or parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 function heartbeatOlderThan(lockPath: string, staleMs: number): boolean {
@@ -156,12 +176,11 @@ function markStale(lockPath: string): void {
   }
 }
 
-// Kill process groups the dead owner started, but only if they still look like git (a pid that
-// was reused by something else is left alone). Linux-only check; elsewhere nothing is killed.
-async function killOrphans(children: readonly number[]): Promise<void> {
-  for (const pid of children) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (!cmdline.split('\0')[0]?.endsWith('git')) continue;
+// Kill process groups the dead owner started that are still running: the same pid with the same
+// start time (a pid reused since is left alone). Linux-only; elsewhere nothing is recorded.
+async function killOrphans(children: ReadonlyArray<{ pid: number; start: string }>): Promise<void> {
+  for (const { pid, start } of children) {
+    if (startTimeOf(pid) !== start) continue;
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {

@@ -1,10 +1,10 @@
-import { countReachable, type RefUpdate } from '../git/index.js';
+import type { RefUpdate } from '../git/index.js';
 import { BackupNamer, parseBackupRef } from './backups.js';
-import { classificationQueries, classifyBranches, type ClassifyInput } from './classify.js';
+import type { ClassifyInput } from './classify.js';
+import { classifyByWalking } from './classify-walk.js';
 import type { GateContext } from './context.js';
 import { ATTIC, FOREIGN, HEADS } from './layout.js';
 import { readRefState, type RefState } from './ref-state.js';
-import { queryKey } from './survey.js';
 import { applyRefUpdates } from './transaction.js';
 import type { AppliedChange, BackupRef, PendingOp } from './types.js';
 
@@ -22,10 +22,7 @@ export interface ApplyResult {
 export async function readPendingOps(ctx: GateContext, state?: RefState): Promise<PendingOp[]> {
   const refs = state ?? (await readRefState(ctx.runner, ctx.gatePath));
   const input: ClassifyInput = { heads: refs.heads, snapshot: refs.snapshot, attic: refs.attic, foreign: refs.foreign, upstream: refs.snapshot, selected: null };
-  const queries = classificationQueries(input);
-  const counts = await countReachable(ctx.runner, ctx.gatePath, queries);
-  const answers = new Map(queries.map((q, i) => [queryKey(q.positive, q.negatives), counts[i]!]));
-  return classifyBranches(input, (positive, negatives) => answers.get(queryKey(positive, negatives)) ?? Number.NaN).pending;
+  return (await classifyByWalking(ctx.runner, ctx.gatePath, input, ctx.logger)).pending;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { GateError } from '../errors/index.js';
 import { assertBranchName, branchNameProblem, countReachable, inspectRemote, type RemoteInspection } from '../git/index.js';
-import { classificationQueries, classifyBranches, type Classification, type ClassifyInput } from './classify.js';
+import type { Classification, ClassifyInput } from './classify.js';
+import { classifyByWalking } from './classify-walk.js';
 import type { GateContext } from './context.js';
 import type { GateIdentity } from './gate-repo.js';
 import { emptyRefState, readRefState, type RefState } from './ref-state.js';
 import type { GatePlan } from './types.js';
-import { fetchIntoIncoming } from './upstream-fetch.js';
+import { fetchIntoIncoming, fetchObjects, isStaleListing } from './upstream-fetch.js';
 
 /** Everything sync and plan learn before deciding anything. */
 export interface Survey {
@@ -30,8 +31,10 @@ export function selectedBranches(branches: readonly string[] | undefined): Set<s
 }
 
 /**
- * Looks at upstream (one ls-remote), fetches into the hidden incoming namespace only when
- * upstream has something the gate lacks, and classifies every branch. Touches no visible ref.
+ * Looks at upstream (one ls-remote), fetches the objects of the listed tips only when upstream
+ * has something the gate lacks (no ref is written; should upstream move meanwhile, its refs are
+ * fetched into the hidden incoming namespace instead), and classifies every branch. Touches no
+ * visible ref.
  * Expects the gate to exist, unless `gateExists` is false (then everything would be created).
  */
 export async function surveyUpstream(ctx: GateContext, options: { branches?: readonly string[]; signal?: AbortSignal; gateExists: boolean; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<Survey> {
@@ -57,18 +60,32 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
 
   const wanted = [...inspection.heads].filter(([name]) => (selected === null || selected.has(name)) && branchNameProblem(name) === null);
   const includeTags = selected === null;
-  const needsHeads = wanted.some(([name, sha]) => state0.snapshot.get(name) !== sha);
-  const needsTags = includeTags && [...inspection.tags].some(([name, tag]) => state0.tags.get(name) !== tag.sha && state0.incomingTags.get(name) !== tag.sha);
+  const listedTags = includeTags ? [...inspection.tags].filter(([name]) => branchNameProblem(name) === null) : [];
+  // Objects the gate may lack: heads whose snapshot differs, and tags sync would create (a tag the
+  // gate already has is never moved, so its new object is not needed).
+  const missing = [
+    ...wanted.filter(([name, sha]) => state0.snapshot.get(name) !== sha).map(([, sha]) => sha),
+    ...listedTags.filter(([name]) => !state0.tags.has(name)).map(([, tag]) => tag.sha),
+  ];
   let state = state0;
   let fetched = false;
-  if (options.gateExists && (needsHeads || needsTags || urlChanged)) {
-    await fetchIntoIncoming(ctx.runner, ctx.gatePath, upstream, transport, { branches: selected === null ? null : wanted.map(([name]) => name), tags: includeTags }, options.signal, ctx.networkTimeoutMs);
-    state = await readRefState(ctx.runner, ctx.gatePath, options.signal);
+  let listing = true; // upstream's heads and tags are as listed (not re-read from a fetch)
+  if (options.gateExists && (missing.length > 0 || urlChanged)) {
+    const fetchArgs = [ctx.runner, ctx.gatePath, upstream, transport] as const;
+    try {
+      await fetchObjects(...fetchArgs, [...new Set(missing)], options.signal, ctx.networkTimeoutMs);
+    } catch (error) {
+      if (!isStaleListing(error)) throw error;
+      // Upstream moved between the listing and the fetch: fetch its refs as they are now instead.
+      await fetchIntoIncoming(...fetchArgs, { branches: selected === null ? null : wanted.map(([name]) => name), tags: includeTags }, options.signal, ctx.networkTimeoutMs);
+      state = await readRefState(ctx.runner, ctx.gatePath, options.signal);
+      listing = false;
+      notes.push('upstream moved while it was being synced; the gate took its newest state');
+    }
     fetched = true;
   }
-  // After a fetch, what landed is the truth (upstream may have moved since the listing).
   const upstreamHeads = new Map<string, string>();
-  if (fetched) {
+  if (!listing) {
     // A filtered fetch does not prune, so only names upstream still lists count.
     for (const [name, sha] of state.incomingHeads) {
       if (branchNameProblem(name) === null && (selected === null || (selected.has(name) && inspection.heads.has(name)))) upstreamHeads.set(name, sha);
@@ -81,7 +98,7 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   }
   const upstreamTags = new Map<string, string>();
   if (includeTags) {
-    const listed: Iterable<[string, string]> = fetched ? state.incomingTags : [...inspection.tags].map(([name, tag]) => [name, tag.sha]);
+    const listed: Iterable<[string, string]> = listing ? listedTags.map(([name, tag]) => [name, tag.sha]) : state.incomingTags;
     for (const [name, sha] of listed) {
       if (branchNameProblem(name) === null) upstreamTags.set(name, sha);
     }
@@ -90,15 +107,7 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   if (urlChanged && fetched) await assertRelated(ctx, state, upstreamHeads, identity?.upstream ?? '', options.signal);
 
   const input: ClassifyInput = { heads: state.heads, snapshot: state.snapshot, attic: state.attic, foreign: state.foreign, upstream: upstreamHeads, selected };
-  const queries = classificationQueries(input);
-  const counts = await countReachable(ctx.runner, ctx.gatePath, queries, options.signal ? { signal: options.signal } : {});
-  const answers = new Map<string, number>();
-  queries.forEach((query, i) => answers.set(queryKey(query.positive, query.negatives), counts[i]!));
-  const classification = classifyBranches(input, (positive, negatives) => {
-    const answer = answers.get(queryKey(positive, negatives));
-    if (answer === undefined) throw new Error(`classification asked an unplanned question for ${positive}`);
-    return answer;
-  });
+  const classification = await classifyByWalking(ctx.runner, ctx.gatePath, input, ctx.logger, options.signal);
 
   const tagsCreated: string[] = [];
   const tagsMoved: Survey['tagsMoved'] = [];
@@ -108,14 +117,6 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
     else if (mine !== sha) tagsMoved.push({ tag, gateSha: mine, upstreamSha: sha });
   }
   return { inspection, state, upstreamHeads, upstreamTags, selected, classification, tagsCreated: tagsCreated.sort(), tagsMoved, fetched, urlChanged, notes };
-}
-
-// Negative sets are shared arrays (see upstreamKnownTips); join each only once.
-const joined = new WeakMap<readonly string[], string>();
-export function queryKey(positive: string, negatives: readonly string[]): string {
-  let key = joined.get(negatives);
-  if (key === undefined) joined.set(negatives, (key = negatives.join(',')));
-  return `${positive}:${key}`;
 }
 
 // A changed upstream URL must still be the same project: some commit of the new upstream must be

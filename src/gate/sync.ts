@@ -39,9 +39,9 @@ export async function ensureGate(ctx: GateContext, result: GateSyncResult, ident
  * One sync of a gate with an upstream; the caller holds the gate lock. Upstream is listed before
  * anything is created, so an unreachable upstream changes nothing. All safe branch moves, the
  * snapshot and the attic go in one ref transaction; tags go in a second one so a tag can never
- * block a branch.
+ * block a branch. Returns the backup refs as read under the lock (sync writes none).
  */
-export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<void> {
+export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<ReadonlyMap<string, string>> {
   const upstream = ctx.upstream!;
   let inspection = options.inspection;
   if (inspection === undefined && !existsSync(ctx.gatePath)) inspection = await inspectUpstream(ctx, options.signal);
@@ -75,6 +75,7 @@ export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult,
     await setGateUpstream(ctx.runner, ctx.gatePath, upstream.url);
     result.notes.push('the upstream URL changed; the gate now follows the new URL');
   }
+  return survey.state.backups;
 }
 
 // Builds the one transaction for branches, snapshot and attic, grouped by branch so a branch

@@ -1,4 +1,4 @@
-import { type GitRunner, type UpstreamUrl, urlScopedHardening } from '../git/index.js';
+import { GitCommandError, type GitRunner, type UpstreamUrl, urlScopedHardening } from '../git/index.js';
 import { INCOMING_HEADS, INCOMING_TAGS } from './layout.js';
 
 /** How to reach upstream: environment and config a transport needs (ssh command, askpass). */
@@ -14,6 +14,35 @@ export interface FetchPlan {
   tags: boolean;
 }
 
+const FETCH_FLAGS = ['--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates', '--quiet'];
+
+function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Transport, signal?: AbortSignal, timeoutMs?: number) {
+  return {
+    gitDir: gatePath,
+    allowProtocols: [upstream.scheme],
+    env: transport.env,
+    config: [...urlScopedHardening(upstream.url), ...transport.config],
+    ...(signal ? { signal } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  };
+}
+
+/**
+ * Fetches the objects of exactly these upstream tips (as the listing showed them) and writes no
+ * ref at all: sync then moves branches, snapshot and attic in its one transaction, so fetching
+ * costs no ref writes of its own. The ids go through stdin (no argv limit). Fails when upstream
+ * no longer offers a tip (it moved since the listing; see isStaleListing).
+ */
+export async function fetchObjects(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, oids: readonly string[], signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+  if (oids.length === 0) return;
+  await runner.run(['fetch', ...FETCH_FLAGS, '--stdin', '--end-of-options', upstream.url], { ...networkOptions(gatePath, upstream, transport, signal, timeoutMs), input: oids.join('\n') + '\n' });
+}
+
+/** True when a fetch by object id failed because upstream no longer advertises a tip. */
+export function isStaleListing(error: unknown): boolean {
+  return error instanceof GitCommandError && /not our ref|unadvertised object|no such remote ref/i.test(error.stderr);
+}
+
 /**
  * Fetches upstream heads (and tags) into refs/gate/incoming/*, never into refs/heads: forced
  * refspecs into a private namespace, so nothing upstream does can clobber gate work or block the
@@ -26,18 +55,7 @@ export async function fetchIntoIncoming(runner: GitRunner, gatePath: string, ups
   if (plan.tags) refspecs.push(`+refs/tags/*:${INCOMING_TAGS}*`);
   if (refspecs.length === 0) return;
   await runner.run(
-    [
-      'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates', '--quiet',
-      ...(plan.branches === null ? ['--prune'] : []),
-      '--end-of-options', upstream.url, ...refspecs,
-    ],
-    {
-      gitDir: gatePath,
-      allowProtocols: [upstream.scheme],
-      env: transport.env,
-      config: [...urlScopedHardening(upstream.url), ...transport.config],
-      ...(signal ? { signal } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
-    },
+    ['fetch', ...FETCH_FLAGS, ...(plan.branches === null ? ['--prune'] : []), '--end-of-options', upstream.url, ...refspecs],
+    networkOptions(gatePath, upstream, transport, signal, timeoutMs),
   );
 }

@@ -73,8 +73,26 @@ export async function countReachable(runner: GitRunner, gitDir: string, queries:
     }
   }
 
+  // Queries indexed by their positive bit: a commit can only count for, or keep alive, queries
+  // whose positive tip reaches it, so only its set bits are visited (not every query).
+  const byPositive: number[][] = Array.from({ length: nextBit }, () => []);
+  compiled.forEach((q, i) => byPositive[q.pos]!.push(i));
   const has = (mask: Uint32Array, index: number) => (mask[index >>> 5]! & (1 << (index & 31))) !== 0;
-  const isLive = (mask: Uint32Array) => compiled.some((q) => has(mask, q.pos) && !q.negs.some((n) => has(mask, n)));
+  const counts0 = (mask: Uint32Array, i: number) => !compiled[i]!.negs.some((n) => has(mask, n));
+  const forEachCounted = (mask: Uint32Array, visit: (query: number) => boolean | void): boolean => {
+    for (let w = 0; w < words; w++) {
+      let bits = mask[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const list = byPositive[(w << 5) + 31 - Math.clz32(low)];
+        if (list === undefined) continue;
+        for (const i of list) if (counts0(mask, i) && visit(i) === true) return true;
+      }
+    }
+    return false;
+  };
+  const isLive = (mask: Uint32Array) => forEachCounted(mask, () => true);
   const live = new Set<string>();
   for (const [sha, mask] of pending) if (isLive(mask)) live.add(sha);
   if (live.size === 0) return counts;
@@ -88,8 +106,8 @@ export async function countReachable(runner: GitRunner, gitDir: string, queries:
       const mask = pending.get(sha) ?? new Uint32Array(words);
       pending.delete(sha);
       live.delete(sha);
-      compiled.forEach((q, i) => {
-        if (has(mask, q.pos) && !q.negs.some((n) => has(mask, n))) counts[i]! += 1;
+      forEachCounted(mask, (i) => {
+        counts[i]! += 1;
       });
       for (let p = 1; p < shas.length; p++) {
         const parent = shas[p]!;

@@ -166,3 +166,60 @@ describe('GitGate.sync turns a hung or cancelled fetch into a failed, rolled-bac
     expect(await waitFor(() => dead(pidIn(childPidFile)), 3000)).toBe(true);
   });
 });
+
+/** Spawns a helper script with node and resolves once it printed "ready". */
+async function startChild(script: string, args: string[]): Promise<{ child: ReturnType<typeof spawn>; output: () => string }> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, '..', 'helpers', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  expect(await waitFor(() => out.includes('ready'), 10_000)).toBe(true);
+  return { child, output: () => out };
+}
+
+describe('git outliving its owner', () => {
+  // Mitigation: the lock records each git group with its start time; whoever recovers the lock of a
+  // dead owner kills those groups, so they cannot go on writing into the gate.
+  it('the next lock owner kills the git processes a dead owner left running', async () => {
+    const { gitPath, childPidFile, shellPidFile } = await hangingGit();
+    const dir = await tempDir('gate-orphan-');
+    const lockPath = path.join(dir, 'demo.git.lock');
+    const { child } = await startChild('lock-holder-child.mjs', [lockPath, gitPath]);
+    expect(await waitFor(() => existsSync(childPidFile))).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const [shell, helper] = [pidIn(shellPidFile), pidIn(childPidFile)];
+    expect(processState(shell)).toBe('alive'); // kill -9 of the owner alone leaves git running
+    const { acquireGateLock } = await import('../../src/gate/lock.js');
+    const { silentLogger } = await import('../../src/index.js');
+    const lock = await acquireGateLock(lockPath, { logger: silentLogger(), waitMs: 10_000 });
+    expect(lock.recovered).toBe(true);
+    expect(await waitFor(() => dead(shell) && dead(helper))).toBe(true);
+    await lock.release();
+  });
+
+  // Mitigation: git runs in its own process group, out of reach of the terminal's signals; the
+  // runner passes a fatal SIGTERM on to the groups it started before the process dies.
+  it('a process killed by SIGTERM takes its git process groups with it', async () => {
+    const { gitPath, childPidFile, shellPidFile } = await hangingGit();
+    const { child } = await startChild('runner-signal-child.mjs', [gitPath]);
+    expect(await waitFor(() => existsSync(childPidFile))).toBe(true);
+    child.kill('SIGTERM');
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    expect(signal).toBe('SIGTERM'); // still dies by the signal, as it would without the runner
+    expect(code).toBe(null);
+    expect(await waitFor(() => dead(pidIn(shellPidFile)) && dead(pidIn(childPidFile)))).toBe(true);
+  });
+
+  // An embedder that handles SIGTERM itself (a graceful shutdown) decides; git is left running.
+  it('a process that handles SIGTERM itself keeps its git processes', async () => {
+    const { gitPath, childPidFile, shellPidFile } = await hangingGit();
+    const { child, output } = await startChild('runner-signal-child.mjs', [gitPath, 'handled']);
+    expect(await waitFor(() => existsSync(childPidFile))).toBe(true);
+    child.kill('SIGTERM');
+    expect(await waitFor(() => output().includes('handled'))).toBe(true);
+    expect(processState(pidIn(shellPidFile))).toBe('alive');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-pidIn(shellPidFile), 'SIGKILL');
+  });
+});
