@@ -75,6 +75,9 @@ export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult,
     await setGateUpstream(ctx.runner, ctx.gatePath, upstream.url);
     result.notes.push('the upstream URL changed; the gate now follows the new URL');
   }
+  // A new gate's refs all go into packed-refs at once: one file instead of one 4 KiB block per
+  // ref, and later ref reads stay fast however many branches upstream has.
+  if (result.created) await ctx.runner.run(['pack-refs', '--all', '--prune'], { gitDir: ctx.gatePath });
   return survey.state.backups;
 }
 

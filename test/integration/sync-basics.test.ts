@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateOnLocalUpstream } from '../helpers/gate-fixture.js';
 import { allRefs, git, headsOf } from '../helpers/git-fixture.js';
@@ -22,6 +25,11 @@ describe('sync basics', () => {
     const advertised = await git(gatePath, 'ls-remote', gatePath);
     expect(advertised).not.toContain('refs/gate/');
     expect(advertised).toContain('refs/heads/main');
+    // A new gate's refs are packed: one packed-refs file, no loose ref files.
+    const packed = await readFile(path.join(gatePath, 'packed-refs'), 'utf8');
+    expect(packed).toContain(`${main} refs/heads/main`);
+    expect(packed).toContain(`${main} refs/gate/upstream/main`);
+    expect(existsSync(path.join(gatePath, 'refs', 'heads', 'main'))).toBe(false);
   });
 
   it('fast-forwards with the real shas and reports a no-op sync as such', async () => {
