@@ -3,12 +3,16 @@ export { ERROR_CODES, GateError, isGateError, type ErrorCode, type ErrorCodeInfo
 export { createLogger, redactSecrets, registerSecret, sanitize, silentLogger, type Logger, type LoggerOptions } from './log/index.js';
 export { GitCommandError, isSshUrl, parseUpstreamUrl, type GitFailureClass, type UpstreamUrl, type UpstreamUrlPolicy } from './git/index.js';
 export {
+  exportPublicKey, importKey, listKeys, removeKey, removeUpstreamToken, scanHostKeys, setUpstreamToken, showUpstreamToken, sshInit, trustHost,
+  type PassphraseSource, type ScannedHostKey, type VaultKeyInfo, type VaultKeyResult,
+} from './ssh/index.js';
+export {
   loadGlobalConfig, loadProject, listProjectNames, resolveStateRoot, statePaths,
   type GlobalConfig, type ProjectConfig, type ProjectMode, type StatePaths, type StateRootInput,
 } from './config/index.js';
 export {
   buildGateOptions, GitGate, SCOPE_PATTERN,
-  type ApplyResult, type AppliedChange, type BackupRef, type BranchStaleness, type CacheReport, type CommitInfo, type ExistingGate,
+  type ApplyResult, type AppliedChange, type BackupRef, type BranchStaleness, type CacheReport, type CommitInfo, type ExistingGate, type GateCredentials,
   type GatePlan, type GateSyncResult, type GitGateOptions, type MaintenanceReport, type PendingOp, type PendingReason, type SyncError,
   type SyncOptions, type Transport,
 } from './gate/index.js';

@@ -20,8 +20,10 @@ import { restoreFromBackup, deleteBackupRef, pruneBackupRefs } from './backup-op
 import { measureStaleness } from './staleness.js';
 import { gateExists, planFromSurvey, surveyUpstream } from './survey.js';
 import { emptySyncResult, ensureGate, inspectUpstream, recordFailure, syncWithUpstream } from './sync.js';
+import { createScopeTransport, type ScopeTransport } from '../ssh/index.js';
 import { defaultTransport } from './transport.js';
 import type { BackupRef, BranchStaleness, CommitInfo, GatePlan, GateSyncResult, PendingOp } from './types.js';
+import type { Transport } from './upstream-fetch.js';
 
 /** Options for one sync. */
 export interface SyncOptions {
@@ -57,6 +59,7 @@ export class GitGate {
   private readonly ctx: GateContext;
   private readonly syncs = new Coalescer<GateSyncResult>();
   private heldLock: HeldLock | undefined;
+  private readonly credentials: ScopeTransport | undefined;
   private closed = false;
 
   constructor(options: GitGateOptions) {
@@ -80,6 +83,16 @@ export class GitGate {
       onSpawn: (pid) => this.heldLock?.trackChild(pid),
       onExit: (pid) => this.heldLock?.untrackChild(pid),
     });
+    // The scope's agent (SSH) or token (HTTPS) is loaded on the first network call, not here.
+    this.credentials = options.transport === undefined && options.credentials !== undefined && this.upstream !== null && this.upstream.kind !== 'local'
+      ? createScopeTransport({
+        scope: this.scope, upstream: this.upstream, logger: this.logger,
+        vaultDir: options.credentials.vaultDir, knownHostsFile: options.credentials.knownHostsFile,
+        usePersonalSsh: options.usePersonalSsh ?? false,
+        ...(options.credentials.hostKeys ? { hostKeys: options.credentials.hostKeys } : {}),
+        ...(options.credentials.passphrase ? { passphrase: options.credentials.passphrase } : {}),
+      })
+      : undefined;
     this.ctx = {
       scope: this.scope,
       gatePath: this.gatePath,
@@ -89,7 +102,7 @@ export class GitGate {
       logger: this.logger,
       maxRefs: options.maxRefs ?? 50_000,
       networkTimeoutMs: options.networkTimeoutMs,
-      transport: options.transport ?? defaultTransport(this.upstream, options.usePersonalSsh ?? false, this.scope),
+      transport: this.transportFor(options),
     };
   }
 
@@ -272,9 +285,17 @@ export class GitGate {
     return this.withLock(() => maintainGate(this.ctx));
   }
 
-  /** Releases what the gate holds. Idempotent. */
+  /** Releases what the gate holds: the scope's SSH agent and shared connection. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.credentials?.close();
+  }
+
+  private transportFor(options: GitGateOptions): () => Promise<Transport> {
+    if (options.transport !== undefined) return options.transport;
+    const credentials = this.credentials;
+    if (credentials !== undefined) return () => credentials.transport();
+    return defaultTransport(this.upstream, options.usePersonalSsh ?? false, this.scope);
   }
 
   private async refreshCache(): Promise<GateSyncResult['cache']> {

@@ -1,5 +1,5 @@
 export { GitGate, type SyncOptions } from './git-gate.js';
-export { assertScope, SCOPE_PATTERN, type ExistingGate, type GitGateOptions } from './options.js';
+export { assertScope, SCOPE_PATTERN, type ExistingGate, type GateCredentials, type GitGateOptions } from './options.js';
 export { buildGateOptions } from './project-options.js';
 export type { ApplyResult } from './pending.js';
 export type { MaintenanceReport } from './maintain.js';

@@ -1,5 +1,6 @@
 import { GateError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import type { PassphraseSource } from '../ssh/index.js';
 import type { Transport } from './upstream-fetch.js';
 
 /** Facts the gate-path validator gets about a gate that already exists. */
@@ -38,8 +39,26 @@ export interface GitGateOptions {
   lockWaitMs?: number;
   /** Time limit for each network git call (default 10 minutes). */
   networkTimeoutMs?: number;
-  /** How git reaches upstream; the credentials layer provides this (advanced). */
+  /**
+   * Where the scope's credentials live: its SSH deploy key (and agent) and HTTPS token in
+   * `vaultDir`, its pinned host keys in `knownHostsFile` (plus `hostKeys` pins from config).
+   * Absent: SSH upstreams need `usePersonalSsh`, HTTPS upstreams are reached without a token.
+   */
+  credentials?: GateCredentials;
+  /** How git reaches upstream, replacing `credentials` entirely (advanced). */
   transport?: () => Promise<Transport>;
+}
+
+/** A scope's credential store, as the `gate` command lays it out under the state root. */
+export interface GateCredentials {
+  /** `<stateRoot>/vault/<scope>`: the deploy key (`id`, `id.pub`) and HTTPS token. */
+  vaultDir: string;
+  /** `<stateRoot>/known_hosts/<scope>`: pinned host keys. */
+  knownHostsFile: string;
+  /** Pins from the project (`ssh.host_keys`): OpenSSH key lines or `SHA256:` fingerprints. */
+  hostKeys?: readonly string[];
+  /** Where the vault passphrase comes from when keys are stored encrypted. */
+  passphrase?: PassphraseSource;
 }
 
 export const SCOPE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;

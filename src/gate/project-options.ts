@@ -1,5 +1,5 @@
 import type { GlobalConfig, ProjectConfig, SettingFlags, StatePaths } from '../config/index.js';
-import { effectiveSettings } from '../config/index.js';
+import { effectiveSettings, knownHostsFileFor, vaultDirFor } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { GitGateOptions } from './options.js';
 
@@ -20,6 +20,15 @@ export function buildGateOptions(paths: StatePaths, project: ProjectConfig, glob
       ...(project.upstream.defaultBranch !== null ? { defaultBranch: project.upstream.defaultBranch } : {}),
     } : {}),
     ...(settings.cacheEnabled ? { cloneCacheBase: paths.cacheDir } : {}),
+    credentials: {
+      vaultDir: vaultDirFor(paths, project.name),
+      knownHostsFile: knownHostsFileFor(paths, project.name),
+      hostKeys: project.ssh.hostKeys,
+      passphrase: {
+        ...(global.vault.passphraseCommand !== null ? { command: global.vault.passphraseCommand } : {}),
+        ...(global.vault.passphraseFile !== null ? { file: global.vault.passphraseFile } : {}),
+      },
+    },
     ...(global.git.networkTimeoutMs !== null ? { networkTimeoutMs: global.git.networkTimeoutMs } : {}),
     ...(logger !== undefined ? { logger } : {}),
   };

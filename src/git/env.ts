@@ -13,6 +13,15 @@ export interface GitEnvInput {
   path?: string;
 }
 
+// What git-gate's own code may add: the ssh command and the variables it expands (GIT_GATE_*),
+// the operator's agent in personal mode, the protocol a client asked for, and the quarantine
+// variables git itself hands to a hook. Never a way to undo the isolation above.
+const EXTRA_ALLOWED = /^(GIT_GATE_[A-Z0-9_]+|GIT_SSH_COMMAND|SSH_AUTH_SOCK|GIT_PROTOCOL|GIT_TRACE2_EVENT|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_QUARANTINE_PATH)$/;
+
+// Trust anchors for HTTPS upstreams, taken from the operator's environment: they choose which
+// certificate authorities to trust and run no code (GIT_SSL_NO_VERIFY and proxies stay out).
+const PASSED_THROUGH = ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
 /** Builds the environment for one git process. */
 export function buildGitEnv(input: GitEnvInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -34,5 +43,13 @@ export function buildGitEnv(input: GitEnvInput): Record<string, string> {
     LANG: 'C',
     TZ: 'UTC',
   };
-  return { ...env, ...input.extra };
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  for (const [name, value] of Object.entries(input.extra ?? {})) {
+    if (!EXTRA_ALLOWED.test(name)) throw new Error(`git-gate bug: ${name} may not be set in git's environment`);
+    env[name] = value;
+  }
+  return env;
 }

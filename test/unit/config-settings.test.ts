@@ -45,10 +45,12 @@ describe('effective settings and GitGate options', () => {
 
   it('buildGateOptions maps a gatekeeping project with every setting', () => {
     const logger = silentLogger();
-    const options = buildGateOptions(paths, project('upstream:\n  url: git@example.com:o/r.git\n  default_branch: trunk\nssh: {use_personal: true}\n'), withGlobal({ timeout: 5000 }), {}, logger);
+    const pin = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
+    const options = buildGateOptions(paths, project(`upstream:\n  url: git@example.com:o/r.git\n  default_branch: trunk\nssh: {use_personal: true, host_keys: ["${pin}"]}\n`), withGlobal({ timeout: 5000 }), {}, logger);
     expect(options).toEqual({
       scope: 'demo', gatePath: path.join(root, 'gates', 'demo.git'), stateRoot: root, usePersonalSsh: true, backups: { enabled: true, retentionDays: 30 },
       upstreamUrl: 'git@example.com:o/r.git', allowLocalUpstream: false, defaultBranch: 'trunk', cloneCacheBase: path.join(root, 'cache'), networkTimeoutMs: 5000, logger,
+      credentials: { vaultDir: path.join(root, 'vault', 'demo'), knownHostsFile: path.join(root, 'known_hosts', 'demo'), hostKeys: [pin], passphrase: {} },
     });
   });
 
