@@ -20,7 +20,22 @@ const EXTRA_ALLOWED = /^(GIT_GATE_[A-Z0-9_]+|GIT_SSH_COMMAND|SSH_AUTH_SOCK|GIT_P
 
 // Trust anchors for HTTPS upstreams, taken from the operator's environment: they choose which
 // certificate authorities to trust and run no code (GIT_SSL_NO_VERIFY and proxies stay out).
-const PASSED_THROUGH = ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+// OpenSSL's own variables pass as they are; git's become config (see trustAnchorConfig).
+const PASSED_THROUGH = ['SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+/**
+ * The operator's GIT_SSL_CAINFO / GIT_SSL_CAPATH as `-c http.sslCAInfo=…` / `http.sslCAPath=…`.
+ * As variables they would outrank every config, including a call's own; as config given before a
+ * call's own, the call still decides.
+ */
+export function trustAnchorConfig(): string[] {
+  const config: string[] = [];
+  const caInfo = process.env['GIT_SSL_CAINFO'];
+  const caPath = process.env['GIT_SSL_CAPATH'];
+  if (caInfo !== undefined && caInfo !== '') config.push(`http.sslCAInfo=${caInfo}`);
+  if (caPath !== undefined && caPath !== '') config.push(`http.sslCAPath=${caPath}`);
+  return config;
+}
 
 /** Builds the environment for one git process. */
 export function buildGitEnv(input: GitEnvInput): Record<string, string> {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { GateError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
-import { buildGitEnv } from './env.js';
+import { buildGitEnv, trustAnchorConfig } from './env.js';
 import { GitCommandError } from './git-error.js';
 import { privateHome } from './private-home.js';
 import { hardeningArgs } from './profile.js';
@@ -136,7 +136,7 @@ export class GitRunner {
   }
 
   private spawn(args: readonly string[], options: GitRunOptions): ChildProcess {
-    const argv = [...hardeningArgs(options.config ?? [])];
+    const argv = [...hardeningArgs([...trustAnchorConfig(), ...(options.config ?? [])])];
     if (options.gitDir !== undefined) argv.push(`--git-dir=${options.gitDir}`);
     argv.push(...args);
     const env = buildGitEnv({ home: privateHome(), allowProtocols: options.allowProtocols ?? [], extra: options.env ?? {} });

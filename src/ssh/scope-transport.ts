@@ -52,6 +52,8 @@ interface VaultSession {
   dir: string;
   controlPath: string;
   knownHostsCopy: string;
+  /** The pins the copy holds now. */
+  knownHosts: string;
 }
 
 const liveControlPaths = new Map<string, string>();
@@ -104,7 +106,17 @@ export function createScopeTransport(options: ScopeTransportOptions): ScopeTrans
     liveControlPaths.set(controlPath, sshPath);
     installExitHook();
     logger.debug({ scope: options.scope, fingerprint: key.fingerprint }, 'ssh agent started');
-    return { agent, dir, controlPath, knownHostsCopy };
+    return { agent, dir, controlPath, knownHostsCopy, knownHosts };
+  };
+
+  // Pins can change while a session lives (`gate trust-host` run beside a daemon): every call
+  // reads them again (a file read unless a fingerprint pin still has to be resolved).
+  const refreshPins = async (current: VaultSession): Promise<void> => {
+    const { host, port } = upstreamEndpoint(options.upstream);
+    const knownHosts = await applyHostPins({ knownHostsFile: options.knownHostsFile, host, port, ...(options.hostKeys ? { pins: options.hostKeys } : {}) });
+    if (knownHosts === current.knownHosts) return;
+    writeFileSync(current.knownHostsCopy, knownHosts, { mode: 0o600 });
+    current.knownHosts = knownHosts;
   };
 
   const transport = async (): Promise<TransportSettings> => {
@@ -123,6 +135,7 @@ export function createScopeTransport(options: ScopeTransportOptions): ScopeTrans
       session = undefined;
       throw error;
     }
+    await refreshPins(current);
     return {
       env: {
         GIT_SSH_COMMAND: VAULT_SSH_COMMAND,

@@ -34,9 +34,17 @@ export async function startSshGitServer(options: SshGitServerOptions): Promise<S
   let hostKeyPrivate = options.hostKeyPrivate;
   let hostKey = '';
   if (hostKeyPrivate === undefined) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    hostKeyPrivate = pair.private;
-    hostKey = pair.public.split(' ').slice(0, 2).join(' ');
+    // ssh2 1.17's generator writes about one ed25519 key in 200 that its own parser rejects
+    // ("Malformed OpenSSH private key"): draw again until the server can load it.
+    for (let attempt = 1; ; attempt++) {
+      const pair = ssh2.utils.generateKeyPairSync('ed25519');
+      if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) {
+        hostKeyPrivate = pair.private;
+        hostKey = pair.public.split(' ').slice(0, 2).join(' ');
+        break;
+      }
+      if (attempt >= 10) throw new Error('ssh2 could not generate a loadable host key');
+    }
   } else {
     const parsed = ssh2.utils.parseKey(hostKeyPrivate);
     if (parsed instanceof Error) throw parsed;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildGitEnv } from '../../src/git/env.js';
+import { buildGitEnv, trustAnchorConfig } from '../../src/git/env.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -20,7 +20,8 @@ describe("git's environment", () => {
     expect(env).not.toHaveProperty('GIT_SSH');
     expect(env).not.toHaveProperty('HTTPS_PROXY');
     expect(env).not.toHaveProperty('GIT_SSL_NO_VERIFY');
-    expect(env['GIT_SSL_CAINFO']).toBe('/etc/corp-ca.pem');
+    expect(env).not.toHaveProperty('GIT_SSL_CAINFO'); // it becomes config, which a call can override
+    expect(trustAnchorConfig()).toEqual(['http.sslCAInfo=/etc/corp-ca.pem']);
     expect(env['SSL_CERT_DIR']).toBe('/etc/corp-certs');
     expect(env['GIT_CONFIG_GLOBAL']).toBe('/dev/null');
     expect(env['HOME']).toBe('/private/home');
