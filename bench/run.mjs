@@ -7,6 +7,7 @@ import { scenarioCloneCache } from './scenario-clone-cache.mjs';
 import { scenarioFastForward, thousandBranchFixture } from './scenario-fast-forward.mjs';
 import { scenarioInitial } from './scenario-initial.mjs';
 import { scenarioNoop } from './scenario-noop.mjs';
+import { scenarioSshNoop } from './scenario-ssh-noop.mjs';
 import { scenarioStaleness } from './scenario-staleness.mjs';
 
 const table = new ResultTable();
@@ -43,6 +44,7 @@ try {
     await scenarioStaleness(table, root, thousand);
   });
   await step('clone-cache refresh', '5', () => scenarioCloneCache(table, root));
+  await step('no-op sync over loopback sshd', '6', () => scenarioSshNoop(table, root));
 } finally {
   await cleanupAll();
 }

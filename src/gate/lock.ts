@@ -117,6 +117,13 @@ export async function acquireGateLock(lockPath: string, options: LockOptions): P
   };
 }
 
+/** Who holds a gate lock, and whether that owner died on this host (`gate doctor` reports it). */
+export function inspectGateLock(lockPath: string): { pid: number; host: string; startedAt: string; deadHere: boolean } | undefined {
+  const owner = readOwner(lockPath);
+  if (owner === undefined || typeof owner.pid !== 'number') return undefined;
+  return { ...owner, deadHere: owner.host === os.hostname() && !isAlive(owner.pid) };
+}
+
 function readOwner(lockPath: string): LockOwner | undefined {
   try {
     return JSON.parse(readFileSync(path.join(lockPath, OWNER_FILE), 'utf8')) as LockOwner;
