@@ -1,4 +1,4 @@
-import { GitCommandError, type GitRunner, type UpstreamUrl, urlScopedHardening } from '../git/index.js';
+import { GitCommandError, type GitRunner, isObjectId, type UpstreamUrl, urlScopedHardening } from '../git/index.js';
 import { INCOMING_HEADS, INCOMING_TAGS } from './layout.js';
 
 /** How to reach upstream: environment and config a transport needs (ssh command, askpass). */
@@ -35,6 +35,8 @@ function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Tran
  */
 export async function fetchObjects(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, oids: readonly string[], signal?: AbortSignal, timeoutMs?: number): Promise<void> {
   if (oids.length === 0) return;
+  // stdin lines are refspecs to git: only bare object ids may ever be written there.
+  for (const oid of oids) if (!isObjectId(oid)) throw new Error(`git-gate bug: not an object id: ${JSON.stringify(oid.slice(0, 80))}`);
   await runner.run(['fetch', ...FETCH_FLAGS, '--stdin', '--end-of-options', upstream.url], { ...networkOptions(gatePath, upstream, transport, signal, timeoutMs), input: oids.join('\n') + '\n' });
 }
 

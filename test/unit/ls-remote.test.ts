@@ -119,4 +119,10 @@ describe('parseLsRemote', () => {
     const sha256 = 'a'.repeat(64);
     expect(parseLsRemote(`ref: refs/heads/main\tHEAD\n${sha256}\tHEAD\n${sha256}\trefs/heads/main\n`).heads.get('main')).toBe(sha256);
   });
+
+  it('drops a line whose object id is not one, so nothing but ids can reach fetch --stdin', () => {
+    const listing = parseLsRemote(`+refs/heads/*:refs/heads/*\trefs/heads/evil\n--upload-pack=x\trefs/tags/v1\n${MAIN}\trefs/heads/main\n`);
+    expect([...listing.heads]).toEqual([['main', MAIN]]);
+    expect(listing.tags.size).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 // `git ls-remote --symref`: one round trip that yields every ref, HEAD's symref target and the
 // peeled value of annotated tags. The listing is unfiltered on purpose: protocol v2 filters
 // server-side only by --heads/--tags, which would drop HEAD and its symref.
+import { isObjectId } from '../refname.js';
 
 /** A tag as upstream advertises it: the tag ref's object and, for annotated tags, the commit. */
 export interface RemoteTag {
@@ -44,6 +45,8 @@ export function parseLsRemote(stdout: string): RemoteListing {
       if (ref === 'HEAD' && left.startsWith('ref: refs/heads/')) headTarget = left.slice('ref: refs/heads/'.length);
       continue;
     }
+    // Object ids go on to `fetch --stdin`, where any other text would be read as a refspec.
+    if (!isObjectId(left)) continue;
     if (ref === 'HEAD') headSha = left;
     else if (ref.startsWith('refs/heads/')) heads.set(ref.slice('refs/heads/'.length), left);
     else if (ref.startsWith('refs/tags/')) {
