@@ -1,6 +1,6 @@
 import { countReachable, type GitRunner, type ReachQuery } from '../git/index.js';
 import type { Logger } from '../log/index.js';
-import { classificationQueries, classifyBranches, type Classification, type ClassifyInput } from './classify.js';
+import { classificationQueries, classifyBranches, type Classification, type ClassifyInput, divergedQueries } from './classify.js';
 
 // Negative sets are shared arrays (see upstreamKnownTips); join each only once.
 const joined = new WeakMap<readonly string[], string>();
@@ -12,14 +12,15 @@ export function queryKey(positive: string, negatives: readonly string[]): string
   return `${positive}:${key}`;
 }
 
-// Round 1 answers the questions every diverged branch needs; round 2 counts gate-only commits of
-// the branches that turned out pending. No branch needs more, so a third round means a bug.
+// Round 1 tells fast-forwards from diverged branches; round 2 asks everything a diverged branch
+// may need. No branch needs more, so a third round means a bug.
 const MAX_ROUNDS = 3;
 
 /**
  * Classifies with as few history walks as the answers allow. The common sync (branches that
- * fast-forward) is decided by round 1 alone; counting a branch's gate-only commits against every
- * known upstream tip is asked only for the branches that go pending, where it is reported.
+ * fast-forward) is decided by round 1 alone, whose questions use one bit per gate tip as a
+ * positive; the costlier questions (gate-only counts against every known upstream tip) are asked
+ * only for the few branches that diverged.
  */
 export async function classifyByWalking(runner: GitRunner, gitDir: string, input: ClassifyInput, logger: Logger, signal?: AbortSignal): Promise<Classification> {
   const started = performance.now();
@@ -43,6 +44,21 @@ export async function classifyByWalking(runner: GitRunner, gitDir: string, input
       return classification;
     }
     if (round >= MAX_ROUNDS) throw new Error(`classification still needed ${missing.size} answer(s) after ${round} rounds`);
-    queries = [...missing.values()];
+    queries = followUp(input, answers, missing);
   }
+}
+
+/**
+ * What the next walk asks: the questions classification could not answer, plus everything the
+ * diverged branches may still ask, so one more walk settles them all. Already answered ones are
+ * left out.
+ */
+export function followUp(input: ClassifyInput, answers: ReadonlyMap<string, number>, missing: ReadonlyMap<string, ReachQuery>): ReachQuery[] {
+  const next = new Map(missing);
+  const diverged = (branch: string) => (answers.get(queryKey(input.heads.get(branch)!, [input.upstream.get(branch)!])) ?? 0) > 0;
+  for (const query of divergedQueries(input, diverged)) {
+    const key = queryKey(query.positive, query.negatives);
+    if (!answers.has(key)) next.set(key, query);
+  }
+  return [...next.values()];
 }

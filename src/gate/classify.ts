@@ -67,20 +67,39 @@ function computeKnownTips(input: ClassifyInput): string[] {
 }
 
 /**
- * The reach queries every diverged branch needs, answered by one batched walk. Gate-only counts
- * (against every known upstream tip) are asked later, only for branches that go pending.
+ * The first walk's questions: is each branch's gate tip inside upstream's (a fast-forward, the
+ * common case), and the gate-only count of each branch that upstream deleted (it goes pending).
+ * Branches that turn out diverged ask `divergedQueries` in a second walk.
  */
 export function classificationQueries(input: ClassifyInput): ReachQuery[] {
+  const known = upstreamKnownTips(input);
   const queries: ReachQuery[] = [];
   for (const branch of branchNames(input)) {
     const head = input.heads.get(branch);
     const up = input.upstream.get(branch);
     if (head === undefined) continue;
+    if (up !== undefined && head !== up) queries.push({ positive: head, negatives: [up] });
+    const deletedUpstream = up === undefined && !input.foreign.has(branch) && (input.snapshot.has(branch) || input.attic.has(branch));
+    if (deletedUpstream && known.length > 0) queries.push({ positive: head, negatives: known });
+  }
+  return queries;
+}
+
+/**
+ * The second walk's questions, for branches whose gate tip is not inside upstream's: everything
+ * classification may ask about them (ahead of upstream, or a rewrite, and its gate-only count).
+ */
+export function divergedQueries(input: ClassifyInput, diverged: (branch: string) => boolean): ReachQuery[] {
+  const known = upstreamKnownTips(input);
+  const queries: ReachQuery[] = [];
+  for (const branch of branchNames(input)) {
+    const head = input.heads.get(branch);
+    const up = input.upstream.get(branch);
+    if (head === undefined || up === undefined || head === up || !diverged(branch)) continue;
     const base = input.attic.get(branch) ?? input.snapshot.get(branch);
-    if (up !== undefined && head !== up) {
-      queries.push({ positive: head, negatives: [up] }, { positive: up, negatives: [head] });
-      if (base !== undefined && base !== up && base !== head) queries.push({ positive: base, negatives: [up] });
-    }
+    queries.push({ positive: up, negatives: [head] });
+    if (base !== undefined && base !== up && base !== head) queries.push({ positive: base, negatives: [up] });
+    if (known.length > 0) queries.push({ positive: head, negatives: known });
   }
   return queries;
 }

@@ -77,11 +77,14 @@ export async function countReachable(runner: GitRunner, gitDir: string, queries:
   // whose positive tip reaches it, so only its set bits are visited (not every query).
   const byPositive: number[][] = Array.from({ length: nextBit }, () => []);
   compiled.forEach((q, i) => byPositive[q.pos]!.push(i));
+  // Bits used as a positive somewhere: only these are visited (negatives never count by themselves).
+  const positiveWords = new Uint32Array(words);
+  for (const q of compiled) positiveWords[q.pos >>> 5]! |= 1 << (q.pos & 31);
   const has = (mask: Uint32Array, index: number) => (mask[index >>> 5]! & (1 << (index & 31))) !== 0;
   const counts0 = (mask: Uint32Array, i: number) => !compiled[i]!.negs.some((n) => has(mask, n));
   const forEachCounted = (mask: Uint32Array, visit: (query: number) => boolean | void): boolean => {
     for (let w = 0; w < words; w++) {
-      let bits = mask[w]!;
+      let bits = mask[w]! & positiveWords[w]!;
       while (bits !== 0) {
         const low = bits & -bits;
         bits ^= low;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Classification, classificationQueries, classifyBranches, type ClassifyInput, type ReachAnswers, upstreamKnownTips } from '../../src/gate/classify.js';
+import { followUp, queryKey as walkKey } from '../../src/gate/classify-walk.js';
+import type { ReachQuery } from '../../src/git/index.js';
 import type { PendingOp } from '../../src/gate/types.js';
 
 // A small commit graph, parent lists by commit. Reachability answers are computed from it, the way
@@ -43,37 +45,39 @@ function onlyIn(positive: string, negatives: readonly string[]): string[] {
   return [...ancestry(positive)].filter((commit) => !excluded.has(commit)).sort();
 }
 
-const queryKey = (positive: string, negatives: readonly string[]) => `${positive} --not ${negatives.join(' ')}`;
 
 /**
- * Classifies the way sync does (classify-walk.ts): round 1 answers only what classificationQueries
- * planned; a question it did not plan is answered in a later round. Fails when a classification
- * needs more than two rounds, or when a branch that does not go pending needed round 2.
+ * Classifies the way sync does (classify-walk.ts): round 1 answers what classificationQueries
+ * planned; round 2 what followUp adds for the diverged branches. Fails when a classification needs
+ * a third round, or a second one although no branch diverged.
  */
 function classifyInRounds(input: ClassifyInput): Classification {
-  const answers = new Map(classificationQueries(input).map((query) => [queryKey(query.positive, query.negatives), onlyIn(query.positive, query.negatives).length]));
-  let lateKeys: string[] = [];
+  const answers = new Map<string, number>();
+  const answer = (queries: readonly ReachQuery[]) => {
+    for (const query of queries) answers.set(walkKey(query.positive, query.negatives), onlyIn(query.positive, query.negatives).length);
+  };
+  answer(classificationQueries(input));
   for (let round = 1; round <= 2; round++) {
-    const missing: Array<[string, string, readonly string[]]> = [];
+    const missing = new Map<string, ReachQuery>();
     const reach: ReachAnswers = (positive, negatives) => {
-      const answer = answers.get(queryKey(positive, negatives));
-      if (answer !== undefined) return answer;
-      missing.push([queryKey(positive, negatives), positive, negatives]);
+      const known = answers.get(walkKey(positive, negatives));
+      if (known !== undefined) return known;
+      missing.set(walkKey(positive, negatives), { positive, negatives });
       return 0;
     };
     const classification = classifyBranches(input, reach);
-    if (missing.length === 0) {
-      if (round === 2) {
-        // Only gate-only counts of pending branches may be left to round 2.
-        const pendingHeads = new Set(classification.pending.map((op) => op.gateSha));
-        for (const key of lateKeys) expect(pendingHeads.has(key.split(' --not ')[0]!), `late question ${key}`).toBe(true);
-      }
-      return classification;
-    }
-    lateKeys = missing.map(([key]) => key);
-    for (const [key, positive, negatives] of missing) answers.set(key, onlyIn(positive, negatives).length);
+    if (missing.size === 0) return classification;
+    if (round === 2) break;
+    const next = followUp(input, answers, missing);
+    // A second walk is for diverged branches only: never when every branch fast-forwards.
+    const diverged = [...input.heads].some(([branch, head]) => {
+      const up = input.upstream.get(branch);
+      return up !== undefined && up !== head && onlyIn(head, [up]).length > 0;
+    });
+    expect(diverged, `a second walk although nothing diverged: ${[...missing.keys()].join('; ')}`).toBe(true);
+    answer(next);
   }
-  throw new Error('classification needed more than two rounds');
+  throw new Error('classification needed more than two walks');
 }
 
 type Refs = Record<string, string>;
