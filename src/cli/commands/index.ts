@@ -10,8 +10,13 @@ import { definePending } from './pending.js';
 import { definePlan } from './plan.js';
 import { defineProbe } from './probe.js';
 import { defineStatus } from './status.js';
+import { defineSsh } from './ssh.js';
+import { defineSshInit } from './ssh-init.js';
 import { defineSync } from './sync.js';
+import { defineToken } from './token.js';
+import { defineTrustHost } from './trust-host.js';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   defineInit, defineSync, definePlan, definePending, defineApply, defineStatus, defineBackups, defineProbe, definePath, defineList, defineDoctor,
+  defineSshInit, defineSsh, defineTrustHost, defineToken,
 ];

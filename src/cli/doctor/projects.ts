@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
-import { effectiveSettings, type GlobalConfig, knownHostsFileFor, listProjectNames, loadProject, type ProjectConfig, type StatePaths } from '../../config/index.js';
+import { effectiveSettings, type GlobalConfig, listProjectNames, loadProject, type ProjectConfig, type StatePaths } from '../../config/index.js';
 import { isGateError } from '../../errors/index.js';
 import { isSshUrl } from '../../git/index.js';
-import { fail, type Finding, ok, warn } from './finding.js';
+import { checkSshCredentials } from './credentials.js';
+import { fail, type Finding, ok } from './finding.js';
 
-/** Every project file loads; SSH projects have a host key pinned (or use personal SSH). */
+/** Every project file loads; SSH projects have a deploy key and a pinned host key (or use personal SSH). */
 export async function checkProjects(paths: StatePaths, global: GlobalConfig | null): Promise<{ findings: Finding[]; projects: ProjectConfig[] }> {
   const findings: Finding[] = [];
   const projects: ProjectConfig[] = [];
@@ -21,8 +21,7 @@ export async function checkProjects(paths: StatePaths, global: GlobalConfig | nu
     if (project.upstream === null || !isSshUrl(project.upstream.url)) continue;
     const personal = global !== null && effectiveSettings(project, global).usePersonalSsh;
     if (personal) findings.push(ok('host-keys', `${project.name} uses your own SSH set-up (your known_hosts)`));
-    else if (project.ssh.hostKeys.length > 0 || existsSync(knownHostsFileFor(paths, project.name))) findings.push(ok('host-keys', `${project.name} has a pinned host key`));
-    else findings.push(warn('host-keys', `${project.name} reaches its upstream over SSH and has no host key pinned`, `Add the upstream's key under ssh.host_keys in ${project.file} (ssh-keyscan shows it; check its fingerprint with the host's operator).`));
+    else findings.push(...(await checkSshCredentials(paths, project)));
   }
   return { findings, projects };
 }
