@@ -110,12 +110,18 @@ export class GitGate {
    * Brings the gate up to date with upstream: creates and fast-forwards branches, proposes
    * rewrites and deletions as pending ops, keeps gate-only branches, refreshes the clone cache.
    * Operational failures are reported in `errors` (success: false), never thrown. Concurrent
-   * calls share the running sync or one queued follow-up.
+   * calls share the running sync or one queued follow-up. A caller's `signal` releases that
+   * caller (a result with GATE_CANCELLED); the shared sync stops only when every caller gave up.
    */
   sync(options: SyncOptions = {}): Promise<GateSyncResult> {
     this.assertOpen();
     const key = JSON.stringify({ branches: [...(options.branches ?? [])].sort(), forceReinit: options.forceReinit ?? false });
-    return this.syncs.run(key, () => this.runSync(options));
+    return this.syncs.run(key, (shared) => this.runSync({ ...options, signal: shared }), options.signal).catch((error: unknown) => {
+      // Only the coalescer rejects (a caller's own cancellation); sync reports, never throws.
+      const result = emptySyncResult(this.ctx);
+      recordFailure(result, error);
+      return result;
+    });
   }
 
   private async runSync(options: SyncOptions): Promise<GateSyncResult> {

@@ -28,6 +28,19 @@ describe('one writer per gate', () => {
     expect((await headsOf(gatePath)).get('main')).toBe(next);
   });
 
+  it('a caller that cancels its sync gets GATE_CANCELLED; another caller of the same sync still gets its result', async () => {
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream();
+    const leaving = new AbortController();
+    const cancelled = gate.sync({ signal: leaving.signal });
+    const staying = gate.sync();
+    leaving.abort();
+    const [left, stayed] = await Promise.all([cancelled, staying]);
+    expect(left.success).toBe(false);
+    expect(left.errors.map((e) => e.code)).toEqual(['GATE_CANCELLED']);
+    expect(stayed.success).toBe(true);
+    expect((await headsOf(gatePath)).get('main')).toBe(await upstream.sha('main'));
+  });
+
   it.runIf(built)('two processes syncing one new gate at once: no lock errors, each branch created once', async () => {
     const { upstream, gatePath } = await gateOnLocalUpstream();
     await manyBranches(upstream.dir, 200, await upstream.sha('main'));

@@ -135,4 +135,80 @@ describe('Coalescer', () => {
     runs[2]!.resolve('fine again');
     await expect(next).resolves.toBe('fine again');
   });
+
+  it('a caller that aborts is released with GATE_CANCELLED while the shared run goes on for the others', async () => {
+    const coalescer = new Coalescer<string>();
+    const seen: AbortSignal[] = [];
+    const runs: Array<Deferred<string>> = [];
+    const work = (signal: AbortSignal) => {
+      seen.push(signal);
+      runs.push(deferred<string>());
+      return runs.at(-1)!.promise;
+    };
+    const first = coalescer.run('gate', work);
+    const leaving = new AbortController();
+    const queued = [coalescer.run('gate', work, leaving.signal), coalescer.run('gate', work)];
+    runs[0]!.resolve('first');
+    await first;
+    await settle();
+    leaving.abort();
+    await expect(queued[0]).rejects.toMatchObject({ code: 'GATE_CANCELLED' });
+    expect(seen[1]!.aborted).toBe(false);
+    runs[1]!.resolve('follow-up');
+    await expect(queued[1]).resolves.toBe('follow-up');
+  });
+
+  it('the shared run is cancelled only when every caller waiting for it has aborted', async () => {
+    const coalescer = new Coalescer<string>();
+    const seen: AbortSignal[] = [];
+    const run = deferred<string>();
+    const work = (signal: AbortSignal) => {
+      seen.push(signal);
+      return run.promise;
+    };
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = coalescer.run('gate', work, a.signal);
+    const joined = coalescer.run('gate', work, b.signal);
+    const outcomes = Promise.allSettled([first, joined]);
+    a.abort();
+    // b waits for the queued follow-up, not for this run: nobody waits for it any more.
+    expect(seen[0]!.aborted).toBe(true);
+    b.abort();
+    const settled = await outcomes;
+    expect(settled.map((s) => s.status === 'rejected' && (s.reason as { code?: string }).code)).toEqual(['GATE_CANCELLED', 'GATE_CANCELLED']);
+    run.resolve('late');
+  });
+
+  it('two callers of one run: the run goes on until the second one aborts too', async () => {
+    const coalescer = new Coalescer<string>();
+    const seen: AbortSignal[] = [];
+    const runs: Array<Deferred<string>> = [];
+    const work = (signal: AbortSignal) => {
+      seen.push(signal);
+      runs.push(deferred<string>());
+      return runs.at(-1)!.promise;
+    };
+    const first = coalescer.run('gate', work);
+    const a = new AbortController();
+    const b = new AbortController();
+    const queued = Promise.allSettled([coalescer.run('gate', work, a.signal), coalescer.run('gate', work, b.signal)]);
+    runs[0]!.resolve('first');
+    await first;
+    await settle();
+    a.abort();
+    expect(seen[1]!.aborted).toBe(false);
+    b.abort();
+    expect(seen[1]!.aborted).toBe(true);
+    expect((await queued).map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    runs[1]!.resolve('late');
+  });
+
+  it('a caller whose signal is already aborted gets GATE_CANCELLED and starts no run', async () => {
+    const coalescer = new Coalescer<string>();
+    const { work, runs } = controlledWork<string>();
+    const aborted = AbortSignal.abort();
+    await expect(coalescer.run('gate', work, aborted)).rejects.toMatchObject({ code: 'GATE_CANCELLED' });
+    expect(runs).toHaveLength(0);
+  });
 });
