@@ -12,6 +12,8 @@ export interface GateContext {
   readonly logger: Logger;
   readonly maxRefs: number;
   readonly networkTimeoutMs: number | undefined;
+  /** Where one sync's fetch progress goes: set only on that sync's copy of the context. */
+  readonly onProgress?: ((line: string) => void) | undefined;
   /** Environment and config for reaching upstream; throws when credentials are missing. */
   transport(): Promise<Transport>;
 }

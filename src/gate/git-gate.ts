@@ -32,6 +32,11 @@ export interface SyncOptions {
   /** Wipe and rebuild the gate; every ref is bundled first. The only destructive path. */
   forceReinit?: boolean;
   signal?: AbortSignal;
+  /**
+   * git's fetch progress, one sanitised line at a time (for a terminal). Concurrent callers share
+   * one sync: the lines go to the caller whose call started it.
+   */
+  onProgress?: (line: string) => void;
 }
 
 const DEFAULT_RETENTION_DAYS = 30;
@@ -149,7 +154,10 @@ export class GitGate {
         }
         let backups: ReadonlyMap<string, string> | undefined;
         if (this.upstream === null) await ensureGate(this.ctx, result, identity);
-        else backups = await syncWithUpstream(this.ctx, result, { ...options, identity, ...(inspection ? { inspection } : {}) });
+        else {
+          const ctx = options.onProgress ? { ...this.ctx, onProgress: options.onProgress } : this.ctx;
+          backups = await syncWithUpstream(ctx, result, { ...options, identity, ...(inspection ? { inspection } : {}) });
+        }
         if (this.options.backups?.enabled !== false && result.success) {
           const pruned = await pruneBackupRefs(this.ctx, this.options.backups?.retentionDays ?? DEFAULT_RETENTION_DAYS, backups);
           if (pruned.length > 0) result.notes.push(`pruned ${pruned.length} backup(s) older than the retention period`);

@@ -13,7 +13,7 @@ import { fetchIntoIncoming } from './upstream-fetch.js';
  */
 export async function measureStaleness(ctx: GateContext, branches: readonly string[] | null, signal?: AbortSignal): Promise<BranchStaleness[]> {
   const transport = await ctx.transport();
-  await fetchIntoIncoming(ctx.runner, ctx.gatePath, ctx.upstream!, transport, { branches: null, tags: false }, signal, ctx.networkTimeoutMs);
+  await fetchIntoIncoming(ctx.runner, ctx.gatePath, ctx.upstream!, transport, { branches: null, tags: false }, { signal, timeoutMs: ctx.networkTimeoutMs });
   const lastChecked = new Date().toISOString();
   const state = await readRefState(ctx.runner, ctx.gatePath, signal);
   const names = branches ?? [...new Set([...state.incomingHeads.keys(), ...[...state.heads.keys()].filter((b) => state.snapshot.has(b) || state.attic.has(b))])].sort();

@@ -72,12 +72,13 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   let listing = true; // upstream's heads and tags are as listed (not re-read from a fetch)
   if (options.gateExists && (missing.length > 0 || urlChanged)) {
     const fetchArgs = [ctx.runner, ctx.gatePath, upstream, transport] as const;
+    const call = { signal: options.signal, timeoutMs: ctx.networkTimeoutMs, onProgress: ctx.onProgress };
     try {
-      await fetchObjects(...fetchArgs, [...new Set(missing)], options.signal, ctx.networkTimeoutMs);
+      await fetchObjects(...fetchArgs, [...new Set(missing)], call);
     } catch (error) {
       if (!isStaleListing(error)) throw error;
       // Upstream moved between the listing and the fetch: fetch its refs as they are now instead.
-      await fetchIntoIncoming(...fetchArgs, { branches: selected === null ? null : wanted.map(([name]) => name), tags: includeTags }, options.signal, ctx.networkTimeoutMs);
+      await fetchIntoIncoming(...fetchArgs, { branches: selected === null ? null : wanted.map(([name]) => name), tags: includeTags }, call);
       state = await readRefState(ctx.runner, ctx.gatePath, options.signal);
       listing = false;
       notes.push('upstream moved while it was being synced; the gate took its newest state');

@@ -14,16 +14,29 @@ export interface FetchPlan {
   tags: boolean;
 }
 
-const FETCH_FLAGS = ['--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates', '--quiet'];
+/** How one fetch runs: cancellation, time limit, and where git's progress lines go (if anywhere). */
+export interface FetchCall {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  onProgress?: ((line: string) => void) | undefined;
+}
 
-function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Transport, signal?: AbortSignal, timeoutMs?: number) {
+const FETCH_FLAGS = ['--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates'];
+
+// git prints progress only to a terminal unless asked; it is asked only when someone listens.
+function fetchFlags(call: FetchCall): string[] {
+  return [...FETCH_FLAGS, call.onProgress ? '--progress' : '--quiet'];
+}
+
+function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Transport, call: FetchCall) {
   return {
     gitDir: gatePath,
     allowProtocols: [upstream.scheme],
     env: transport.env,
     config: [...urlScopedHardening(upstream.url), ...transport.config],
-    ...(signal ? { signal } : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(call.signal ? { signal: call.signal } : {}),
+    ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
+    ...(call.onProgress ? { onProgress: call.onProgress } : {}),
   };
 }
 
@@ -33,11 +46,11 @@ function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Tran
  * costs no ref writes of its own. The ids go through stdin (no argv limit). Fails when upstream
  * no longer offers a tip (it moved since the listing; see isStaleListing).
  */
-export async function fetchObjects(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, oids: readonly string[], signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+export async function fetchObjects(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, oids: readonly string[], call: FetchCall = {}): Promise<void> {
   if (oids.length === 0) return;
   // stdin lines are refspecs to git: only bare object ids may ever be written there.
   for (const oid of oids) if (!isObjectId(oid)) throw new Error(`git-gate bug: not an object id: ${JSON.stringify(oid.slice(0, 80))}`);
-  await runner.run(['fetch', ...FETCH_FLAGS, '--stdin', '--end-of-options', upstream.url], { ...networkOptions(gatePath, upstream, transport, signal, timeoutMs), input: oids.join('\n') + '\n' });
+  await runner.run(['fetch', ...fetchFlags(call), '--stdin', '--end-of-options', upstream.url], { ...networkOptions(gatePath, upstream, transport, call), input: oids.join('\n') + '\n' });
 }
 
 /** True when a fetch by object id failed because upstream no longer advertises a tip. */
@@ -50,14 +63,14 @@ export function isStaleListing(error: unknown): boolean {
  * refspecs into a private namespace, so nothing upstream does can clobber gate work or block the
  * fetch; --no-tags so no tag lands in refs/tags behind sync's back.
  */
-export async function fetchIntoIncoming(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, plan: FetchPlan, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+export async function fetchIntoIncoming(runner: GitRunner, gatePath: string, upstream: UpstreamUrl, transport: Transport, plan: FetchPlan, call: FetchCall = {}): Promise<void> {
   const refspecs: string[] = [];
   if (plan.branches === null) refspecs.push(`+refs/heads/*:${INCOMING_HEADS}*`);
   else for (const branch of plan.branches) refspecs.push(`+refs/heads/${branch}:${INCOMING_HEADS}${branch}`);
   if (plan.tags) refspecs.push(`+refs/tags/*:${INCOMING_TAGS}*`);
   if (refspecs.length === 0) return;
   await runner.run(
-    ['fetch', ...FETCH_FLAGS, ...(plan.branches === null ? ['--prune'] : []), '--end-of-options', upstream.url, ...refspecs],
-    networkOptions(gatePath, upstream, transport, signal, timeoutMs),
+    ['fetch', ...fetchFlags(call), ...(plan.branches === null ? ['--prune'] : []), '--end-of-options', upstream.url, ...refspecs],
+    networkOptions(gatePath, upstream, transport, call),
   );
 }

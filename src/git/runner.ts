@@ -4,6 +4,7 @@ import { type Logger, silentLogger } from '../log/index.js';
 import { buildGitEnv, trustAnchorConfig } from './env.js';
 import { GitCommandError } from './git-error.js';
 import { privateHome } from './private-home.js';
+import { progressLineSplitter } from './progress-lines.js';
 import { hardeningArgs } from './profile.js';
 
 /** Options for one git call. */
@@ -27,6 +28,8 @@ export interface GitRunOptions {
   okExitCodes?: readonly number[];
   /** Ask git for its trace2 event stream on fd 3 (used to learn the negotiated protocol). */
   trace2?: boolean;
+  /** Each line of git's progress on stderr, sanitised, as it comes (stderr is still collected). */
+  onProgress?: (line: string) => void;
 }
 
 /** What a successful git call produced. */
@@ -72,6 +75,7 @@ export class GitRunner {
     const started = Date.now();
     const child = this.spawn(args, options);
     const control = this.supervise(child, options);
+    if (options.onProgress) child.stderr!.on('data', progressLineSplitter(options.onProgress));
     const collect = (stream: NodeJS.ReadableStream | null | undefined) => collectOutput(stream, child);
     const [stdout, stderr, trace2] = [collect(child.stdout), collect(child.stderr), collect(options.trace2 ? (child.stdio[3] as NodeJS.ReadableStream) : null)];
     let exit: ProcessExit;

@@ -51,4 +51,19 @@ describe.skipIf(!existsSync(SCRIPT)).concurrent('gate sync on a terminal', () =>
     expect(run.output).toContain('`gate apply demo --all` (or --branch B), or run `gate sync demo --destructive`');
     expect(await git(gatePath, 'rev-parse', 'refs/heads/feature')).not.toBe(rewritten);
   });
+
+  it('shows the fetch progress of git on a terminal, and none when stderr is not one', async () => {
+    const cli = await cliHome();
+    const upstream = await Upstream.create(await tempDir('gate-up-'));
+    expect((await cli.gate('init', 'demo', '--upstream', upstream.dir, '--allow-local')).code).toBe(0);
+    expect((await cli.gate('init', 'piped', '--upstream', upstream.dir, '--allow-local')).code).toBe(0);
+    const run = await onTerminal(cli.root, cli.home, '', { NO_COLOR: '1' }, 'sync', 'demo');
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/objects: +100%/);
+    const piped = await cli.gate('sync', 'piped');
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).not.toMatch(/objects:/);
+    expect(piped.stdout).not.toMatch(/objects:/);
+  });
 });
+

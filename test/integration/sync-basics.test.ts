@@ -45,4 +45,18 @@ describe('sync basics', () => {
     expect(again.fetched).toBe(false);
     expect(again.success).toBe(true);
   });
+
+  it('hands the fetch progress of git to onProgress as sanitised lines, on the first sync and on a later one', async () => {
+    const { upstream, gate } = await gateOnLocalUpstream();
+    const first: string[] = [];
+    expect((await gate.sync({ onProgress: (line) => first.push(line) })).success).toBe(true);
+    expect(first.some((line) => /objects: +100%/.test(line)), first.join('\n')).toBe(true);
+    await upstream.commit('main', 'more');
+    const later: string[] = [];
+    expect((await gate.sync({ onProgress: (line) => later.push(line) })).success).toBe(true);
+    expect(later.some((line) => /objects/.test(line)), later.join('\n')).toBe(true);
+    // eslint-disable-next-line no-control-regex -- asserting control bytes are absent
+    expect([...first, ...later].every((line) => !/[\x00-\x1f]/.test(line))).toBe(true);
+  });
 });
+

@@ -7,6 +7,7 @@ import { appliedOpLines, pendingHowTo, syncReportLines } from '../format/sync-re
 import { applyJson, syncJson } from '../json-shapes.js';
 import { withProjectGate } from '../open-gate.js';
 import { cancellable } from '../interrupt.js';
+import { terminalProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { collect } from './options.js';
 
@@ -35,7 +36,11 @@ export const defineSync: CommandDefinition = (program, app) => {
         if ((ctx.io.stderr as { isTTY?: boolean }).isTTY && !ctx.out.json) {
           ctx.out.diag(project.upstream ? `syncing ${project.name} from ${project.upstream.url} …` : `syncing ${project.name} (remoteless) …`);
         }
-        const result = await cancellable(ctx, (signal) => gate.sync({ branches: options.branch.length > 0 ? options.branch : project.sync.branches, forceReinit: options.forceReinit === true, signal }));
+        const progress = terminalProgress(ctx);
+        const result = await cancellable(ctx, (signal) => gate.sync({
+          branches: options.branch.length > 0 ? options.branch : project.sync.branches, forceReinit: options.forceReinit === true, signal,
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        })).finally(() => progress.done());
         let applied: ApplyResult | null = null;
         let reportShown = false;
         try {
