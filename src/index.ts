@@ -16,3 +16,11 @@ export {
   type GatePlan, type GateSyncResult, type GitGateOptions, type MaintenanceReport, type PendingOp, type PendingReason, type SyncError,
   type SyncOptions, type Transport,
 } from './gate/index.js';
+export {
+  assertMintable, createAdminApi, createGitEndpoint, createMetrics, defaultPushPolicy, DEFAULT_LIMITS, DEFAULT_SYNC_RATE_LIMIT, EventBus,
+  hardenAdminServer, hardenGitServer, pushPolicyFromConfig, startDaemon, TokenStore,
+  type AdminApi, type AdminApiOptions, type Daemon, type DaemonOptions, type DaemonState, type GateEvent, type GateEvents, type GateEventType,
+  type GateMetrics, type GateMode, type GitEndpoint, type GitEndpointLimits, type GitEndpointOptions, type ManagedProject, type PolicyRule,
+  type PushOperation, type PushPolicy, type ServedGate, type SyncSummary, type SyncTrigger, type TokenCapability, type TokenIdentity,
+  type TokenInfo, type TokenVerifier,
+} from './server/index.js';

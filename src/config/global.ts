@@ -2,6 +2,7 @@ import { GateError } from '../errors/index.js';
 import { locatedProblem } from './config-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { durationMs } from './duration.js';
+import { serveConfig } from './serve-config.js';
 import type { StatePaths } from './paths.js';
 import { readConfigFile } from './read-config-file.js';
 import { globalSchema } from './schema.js';
@@ -32,5 +33,6 @@ export async function loadGlobalConfig(paths: StatePaths): Promise<GlobalConfig>
     },
     git: { networkTimeoutMs: raw.git?.network_timeout === undefined ? null : durationMs(raw.git.network_timeout) },
     log: { level: raw.log?.level ?? null },
+    serve: serveConfig(paths, read?.source ?? null, raw.serve ?? {}),
   });
 }

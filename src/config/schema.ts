@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { branchNameProblem } from '../git/refname.js';
 import { DURATION_PATTERN } from './duration.js';
+import { LISTEN_ADDRESS_PATTERN } from './listen-address.js';
 
 const branchName = z.string().superRefine((value, ctx) => {
   const problem = branchNameProblem(value);
@@ -14,6 +15,8 @@ const branchName = z.string().superRefine((value, ctx) => {
 const duration = z.string().regex(DURATION_PATTERN, { error: 'expected a duration: a whole number and one unit of ms, s, m, h or d' });
 
 const retentionDays = z.int().min(0).max(36_500);
+
+const listenAddress = z.string().regex(LISTEN_ADDRESS_PATTERN, { error: 'expected "host:port" on loopback (e.g. "127.0.0.1:7419", "[::1]:7419") or "unix:/absolute/path"' });
 
 // OpenSSH public key lines ("ssh-ed25519 AAAA… comment") or SHA256 fingerprints; the shape only.
 const HOST_KEY_PATTERN = /^(?:(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]{16,}={0,3}(?: [\x21-\x7e][\x20-\x7e]*)?|SHA256:[A-Za-z0-9+/]{43}=?)$/;
@@ -86,6 +89,16 @@ export const globalSchema = z.strictObject({
   }).optional(),
   log: z.strictObject({
     level: z.enum(LOG_LEVELS).meta({ example: 'warn' }).optional(),
+  }).optional(),
+  serve: z.strictObject({
+    git_listen: z.array(listenAddress.meta({ example: '127.0.0.1:7419' })).min(1).optional(),
+    allow_non_loopback: z.boolean().meta({ example: false }).optional(),
+    admin_listen: listenAddress.meta({ example: 'unix:/run/git-gate/admin.sock' }).optional(),
+    admin_token_file: z.string().min(1).meta({ example: '/etc/git-gate/admin-token' }).optional(),
+    allowed_hosts: z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]{1,255}$/, { error: 'expected a host name or host:port, as sent in the Host header' }).meta({ example: 'gate.local:7420' })).optional(),
+    max_concurrent_syncs: z.int().min(1).max(64).meta({ example: 2 }).optional(),
+    max_connections: z.int().min(1).max(10_000).meta({ example: 64 }).optional(),
+    max_push_bytes: z.int().positive().meta({ example: 4_294_967_296 }).optional(),
   }).optional(),
 });
 

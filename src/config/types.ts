@@ -1,3 +1,4 @@
+import type { ListenAddress } from './listen-address.js';
 import type { LOG_LEVELS, POLICY_ACTIONS, PROJECT_MODES } from './schema.js';
 
 export type ProjectMode = (typeof PROJECT_MODES)[number];
@@ -49,4 +50,22 @@ export interface GlobalConfig {
   readonly git: { readonly networkTimeoutMs: number | null };
   /** null = the command's default (quiet unless --verbose). */
   readonly log: { readonly level: LogLevel | null };
+  /** `gate serve`: where the daemon listens and its limits (defaults applied). */
+  readonly serve: ServeConfig;
+}
+
+/** The daemon's settings (`serve:` in config.yaml), validated: every address is loopback unless allowed. */
+export interface ServeConfig {
+  /** The container-facing git endpoint; default 127.0.0.1:7419. */
+  readonly gitListen: readonly ListenAddress[];
+  readonly allowNonLoopback: boolean;
+  /** The admin API; default unix:<state root>/run/admin.sock. */
+  readonly adminListen: ListenAddress;
+  /** Required for a TCP admin listener; the file must be 0600. */
+  readonly adminTokenFile: string | null;
+  /** Host header values the admin API accepts besides localhost and the bound addresses; null = none. */
+  readonly allowedHosts: readonly string[] | null;
+  readonly maxConcurrentSyncs: number;
+  readonly maxConnections: number;
+  readonly maxPushBytes: number;
 }

@@ -192,6 +192,50 @@ export const ERROR_CODES = {
     summary: 'The scope\'s private SSH agent could not start or serve.',
     fix: 'Check that the temp directory is writable and private; run `gate doctor`.',
   },
+  GATE_TOKEN_NOT_FOUND: {
+    summary: 'No container token has that id.',
+    fix: 'List tokens with `gate token list` (or the admin API\'s tokens endpoint) and use an id from it.',
+  },
+  GATE_TOKEN_CAPABILITY_REFUSED: {
+    summary: 'The project cannot issue a token with that capability (online gates issue read tokens only).',
+    fix: 'Mint a read token, or change the project\'s mode to gatekeeping if containers must push to the gate.',
+  },
+  GATE_ADMIN_UNAUTHORIZED: {
+    summary: 'The admin API request carried no admin token, or the wrong one.',
+    fix: 'Send `Authorization: Bearer <admin token>` with the token from the daemon\'s configuration.',
+  },
+  GATE_ADMIN_HOST_REFUSED: {
+    summary: 'The admin API request\'s Host header is not one the daemon answers to (DNS rebinding guard).',
+    fix: 'Connect by the address the daemon listens on (localhost, 127.0.0.1 or the unix socket), or add the name to the admin host allow-list.',
+  },
+  GATE_ADMIN_ORIGIN_REFUSED: {
+    summary: 'The admin API request carried an Origin header; requests from web pages are refused (CSRF guard).',
+    fix: 'Call the admin API from a program or `curl`, never from a web page; do not send an Origin header.',
+  },
+  GATE_ADMIN_UNSUPPORTED_MEDIA: {
+    summary: 'The admin API request body is not JSON.',
+    fix: 'Send the body with `Content-Type: application/json`.',
+  },
+  GATE_ADMIN_NOT_FOUND: {
+    summary: 'The admin API has no such endpoint.',
+    fix: 'Check the path against docs/server.md (every endpoint starts with /v1/, except /healthz, /readyz and /metrics).',
+  },
+  GATE_ADMIN_METHOD_NOT_ALLOWED: {
+    summary: 'The admin API endpoint exists but not for this HTTP method.',
+    fix: 'Use the method the Allow header of the answer names (docs/server.md lists them).',
+  },
+  GATE_RATE_LIMITED: {
+    summary: 'Too many requests of this kind in a short time (for example manual syncs of one project).',
+    fix: 'Wait the number of seconds in the Retry-After header, then try again.',
+  },
+  GATE_INTERNAL: {
+    summary: 'An unexpected failure inside git-gate; the request was not completed.',
+    fix: 'Look for the request in the daemon\'s log; report it with that log line if it repeats.',
+  },
+  GATE_LISTEN_FAILED: {
+    summary: 'The daemon could not listen on a configured address (in use by another process, not permitted, or a path that is not a socket).',
+    fix: 'Stop whatever holds the address (another `gate serve`?), or change serve.git_listen / serve.admin_listen in config.yaml.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */

@@ -20,6 +20,7 @@ import { restoreFromBackup, deleteBackupRef, pruneBackupRefs } from './backup-op
 import { measureStaleness } from './staleness.js';
 import { gateExists, planFromSurvey, surveyUpstream } from './survey.js';
 import { emptySyncResult, ensureGate, inspectUpstream, recordFailure, syncWithUpstream } from './sync.js';
+import { checkUpstream, type UpstreamCheck } from './upstream-check.js';
 import { createScopeTransport, type ScopeTransport } from '../ssh/index.js';
 import { defaultTransport } from './transport.js';
 import type { BackupRef, BranchStaleness, CommitInfo, GatePlan, GateSyncResult, PendingOp } from './types.js';
@@ -173,6 +174,12 @@ export class GitGate {
     return result;
   }
 
+  /** Whether upstream differs from the gate's snapshot (one listing, no fetch, no lock): the scheduler's cheap check. */
+  async upstreamChanged(options: { branches?: readonly string[]; signal?: AbortSignal } = {}): Promise<UpstreamCheck> {
+    this.assertOpen();
+    return checkUpstream(this.ctx, options.branches, options.signal);
+  }
+
   /** What sync would do now, without applying anything (upstream objects may be fetched into the hidden namespace). */
   async plan(options: { branches?: readonly string[]; signal?: AbortSignal } = {}): Promise<GatePlan> {
     this.assertOpen();
@@ -233,13 +240,16 @@ export class GitGate {
     return one!;
   }
 
-  /** Staleness of every mirrored branch, with one upstream round trip. */
-  async staleness(options: { signal?: AbortSignal } = {}): Promise<BranchStaleness[]> {
+  /**
+   * Staleness of every mirrored branch, with one upstream round trip; with `fromLastSync`, against
+   * upstream as the last sync saw it, with none.
+   */
+  async staleness(options: { signal?: AbortSignal; fromLastSync?: boolean } = {}): Promise<BranchStaleness[]> {
     this.assertOpen();
-    return this.measure(null, options.signal);
+    return this.measure(null, options.signal, options.fromLastSync ?? false);
   }
 
-  private async measure(branches: string[] | null, signal?: AbortSignal): Promise<BranchStaleness[]> {
+  private async measure(branches: string[] | null, signal?: AbortSignal, fromLastSync = false): Promise<BranchStaleness[]> {
     const lastChecked = new Date().toISOString();
     const failed = (error: GateError, names: string[]): BranchStaleness[] =>
       names.map((branch) => ({ branch, gateHead: null, upstreamHead: null, isStale: false, commitsBehind: null, commitsAhead: null, lastChecked, error: { code: error.code, message: error.message } }));
@@ -248,7 +258,7 @@ export class GitGate {
     if (this.upstream === null) return failed(new GateError('GATE_NO_UPSTREAM', `gate ${this.scope} is remoteless; there is no upstream to compare with`), await orDefault());
     if (!existsSync(this.gatePath)) return failed(new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet`), await orDefault());
     try {
-      return await this.withLock(() => measureStaleness(this.ctx, branches, signal), signal);
+      return await this.withLock(() => measureStaleness(this.ctx, branches, signal, fromLastSync), signal);
     } catch (error) {
       if (error instanceof GateError) {
         const state = await readRefState(this.runner, this.gatePath).catch(() => null);

@@ -4,4 +4,5 @@ export { buildGateOptions } from './project-options.js';
 export type { ApplyResult } from './pending.js';
 export type { MaintenanceReport } from './maintain.js';
 export type { Transport } from './upstream-fetch.js';
+export type { UpstreamCheck } from './upstream-check.js';
 export type { AppliedChange, BackupRef, BranchStaleness, CacheReport, CommitInfo, GatePlan, GateSyncResult, PendingOp, PendingReason, SyncError } from './types.js';

@@ -9,19 +9,24 @@ import { fetchIntoIncoming } from './upstream-fetch.js';
  * (never refs/heads, never the snapshot that provenance rests on), then every behind/ahead count
  * from one batched walk. Counts are exact even when upstream moved since the last sync.
  * Branches looked at: every upstream branch, plus gate branches that mirror (or mirrored) one.
- * When one side lacks the branch, both counts are null.
+ * When one side lacks the branch, both counts are null. With `fromLastSync`, upstream is taken as
+ * the last sync saw it (the snapshot) and nothing is fetched: right after a sync that is the same
+ * answer without a second upstream round trip.
  */
-export async function measureStaleness(ctx: GateContext, branches: readonly string[] | null, signal?: AbortSignal): Promise<BranchStaleness[]> {
-  const transport = await ctx.transport();
-  await fetchIntoIncoming(ctx.runner, ctx.gatePath, ctx.upstream!, transport, { branches: null, tags: false }, { signal, timeoutMs: ctx.networkTimeoutMs });
+export async function measureStaleness(ctx: GateContext, branches: readonly string[] | null, signal?: AbortSignal, fromLastSync = false): Promise<BranchStaleness[]> {
+  if (!fromLastSync) {
+    const transport = await ctx.transport();
+    await fetchIntoIncoming(ctx.runner, ctx.gatePath, ctx.upstream!, transport, { branches: null, tags: false }, { signal, timeoutMs: ctx.networkTimeoutMs });
+  }
   const lastChecked = new Date().toISOString();
   const state = await readRefState(ctx.runner, ctx.gatePath, signal);
-  const names = branches ?? [...new Set([...state.incomingHeads.keys(), ...[...state.heads.keys()].filter((b) => state.snapshot.has(b) || state.attic.has(b))])].sort();
+  const upstreamHeads = fromLastSync ? state.snapshot : state.incomingHeads;
+  const names = branches ?? [...new Set([...upstreamHeads.keys(), ...[...state.heads.keys()].filter((b) => state.snapshot.has(b) || state.attic.has(b))])].sort();
   const queries: ReachQuery[] = [];
   const slots = new Map<string, [number, number]>();
   for (const branch of names) {
     const gateHead = state.heads.get(branch);
-    const upstreamHead = state.incomingHeads.get(branch);
+    const upstreamHead = upstreamHeads.get(branch);
     if (gateHead === undefined || upstreamHead === undefined || gateHead === upstreamHead) continue;
     slots.set(branch, [queries.length, queries.length + 1]);
     queries.push({ positive: upstreamHead, negatives: [gateHead] }, { positive: gateHead, negatives: [upstreamHead] });
@@ -29,7 +34,7 @@ export async function measureStaleness(ctx: GateContext, branches: readonly stri
   const counts = await countReachable(ctx.runner, ctx.gatePath, queries, signal ? { signal } : {});
   return names.map((branch) => {
     const gateHead = state.heads.get(branch) ?? null;
-    const upstreamHead = state.incomingHeads.get(branch) ?? null;
+    const upstreamHead = upstreamHeads.get(branch) ?? null;
     const slot = slots.get(branch);
     const bothPresent = gateHead !== null && upstreamHead !== null;
     const commitsBehind = slot ? counts[slot[0]]! : bothPresent ? 0 : null;

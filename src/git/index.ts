@@ -10,3 +10,4 @@ export { countReachable, type ReachQuery } from './reachability.js';
 export { assertBranchName, branchNameProblem, isObjectId, ZERO_OID } from './refname.js';
 export { GitRunner, type GitResult, type GitRunnerOptions, type GitRunOptions } from './runner.js';
 export { isSshUrl, parseUpstreamUrl, type UpstreamUrl, type UpstreamUrlPolicy } from './url.js';
+export { spawnServiceProcess, type GitService, type ServiceExit, type ServiceProcess, type ServiceSpawnOptions } from './service-process.js';

@@ -89,6 +89,8 @@ export async function startHttpGitServer(options: HttpGitServerOptions): Promise
         ...(options.credentials ? { REMOTE_USER: options.credentials.username } : {}),
       },
     });
+    // http-backend may exit before reading the body (a refused or cancelled request): not an error here.
+    cgi.stdin.on('error', () => undefined);
     cgi.stdin.end(body);
     const out: Buffer[] = [];
     cgi.stdout.on('data', (chunk: Buffer) => out.push(chunk));

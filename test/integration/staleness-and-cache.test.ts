@@ -25,6 +25,26 @@ describe('staleness', () => {
     expect((await gate.compareVsUpstream()).branch).toBe((await git(gatePath, 'symbolic-ref', '--short', 'HEAD')));
   });
 
+  it('fromLastSync compares with the snapshot of the last sync and reaches no upstream', async () => {
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream();
+    const base = await upstream.sha('main');
+    await upstream.commit('feature');
+    await git(upstream.dir, 'checkout', '-q', 'main');
+    await gate.sync();
+    // feature is rewritten upstream (pending), main moves on after the sync.
+    await upstream.rewrite('feature', base);
+    await git(upstream.dir, 'checkout', '-q', 'main');
+    expect((await gate.sync()).pending.map((op) => op.branch)).toEqual(['feature']);
+    await upstream.commit('main');
+    await import('node:fs/promises').then((fs) => fs.rename(upstream.dir, `${upstream.dir}-gone`));
+    const offline = new Map((await gate.staleness({ fromLastSync: true })).map((s) => [s.branch, s]));
+    expect(offline.get('feature')).toMatchObject({ isStale: true, commitsBehind: 1, commitsAhead: 1, error: null });
+    // main was in step with upstream as the last sync saw it; the later commit is not known offline.
+    expect(offline.get('main')).toMatchObject({ isStale: false, commitsBehind: 0, commitsAhead: 0, upstreamHead: (await headsOf(gatePath)).get('main'), error: null });
+    // The online check would have needed the (now missing) upstream.
+    expect((await gate.staleness()).every((row) => row.error?.code === 'GATE_UPSTREAM_NOT_FOUND')).toBe(true);
+  });
+
   it('an unreachable upstream gives an error per branch instead of guessed counts', async () => {
     const { upstream, gate } = await gateOnLocalUpstream();
     await gate.sync();

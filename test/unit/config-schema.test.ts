@@ -155,6 +155,7 @@ describe('global config schema', () => {
     expect(await loadGlobalConfig(statePaths(mkdtempSync(path.join(os.tmpdir(), 'gate-global-'))))).toEqual({
       file: null, ssh: { usePersonal: false }, vault: { passphraseCommand: null, passphraseFile: null },
       defaults: { backups: { enabled: true, retentionDays: 30 }, cache: { enabled: true } }, git: { networkTimeoutMs: null }, log: { level: null },
+      serve: expect.objectContaining({ gitListen: [{ kind: 'tcp', host: '127.0.0.1', port: 7419 }], maxConcurrentSyncs: 2 }),
     });
   });
 
@@ -166,9 +167,10 @@ describe('global config schema', () => {
     expect(await loadGlobalConfig(global)).toEqual({
       file: global.globalConfig, ssh: { usePersonal: true }, vault: { passphraseCommand: null, passphraseFile: '/run/secrets/p' },
       defaults: { backups: { enabled: false, retentionDays: 3 }, cache: { enabled: false } }, git: { networkTimeoutMs: 120_000 }, log: { level: 'debug' },
+      serve: expect.objectContaining({ maxConcurrentSyncs: 2 }),
     });
     writeFileSync(global.globalConfig, 'daemon: {port: 1}\n');
-    await expect(loadGlobalConfig(global)).rejects.toThrow(`${global.globalConfig}:1:1: daemon: unknown key "daemon"; expected one of: ssh, vault, defaults, git, log`);
+    await expect(loadGlobalConfig(global)).rejects.toThrow(`${global.globalConfig}:1:1: daemon: unknown key "daemon"; expected one of: ssh, vault, defaults, git, log, serve`);
     writeFileSync(global.globalConfig, 'vault:\n  passphrase_command: x\n  passphrase_file: /y\n');
     await expect(loadGlobalConfig(global)).rejects.toThrow(':3:20: vault.passphrase_file: set either vault.passphrase_command or vault.passphrase_file, not both');
   });

@@ -9,6 +9,7 @@ import { definePath } from './path.js';
 import { definePending } from './pending.js';
 import { definePlan } from './plan.js';
 import { defineProbe } from './probe.js';
+import { defineServe } from './serve.js';
 import { defineStatus } from './status.js';
 import { defineSsh } from './ssh.js';
 import { defineSshInit } from './ssh-init.js';
@@ -18,5 +19,5 @@ import { defineTrustHost } from './trust-host.js';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   defineInit, defineSync, definePlan, definePending, defineApply, defineStatus, defineBackups, defineProbe, definePath, defineList, defineDoctor,
-  defineSshInit, defineSsh, defineTrustHost, defineToken,
+  defineSshInit, defineSsh, defineTrustHost, defineToken, defineServe,
 ];

@@ -9,17 +9,21 @@ import { credentialProject, vaultPassphrase } from '../credentials/project-crede
 import { qualifiedAction } from '../credentials/qualified-action.js';
 import { promptHidden, readSecretFromStdin, stdinIsTerminal } from '../credentials/secret-input.js';
 import { EXIT } from '../exit-codes.js';
+import { CONTAINER_TOKEN_SUBCOMMANDS } from './container-tokens.js';
 
-/** One `gate token …` subcommand. mint, list and revoke (container tokens) join with the daemon. */
+/** One `gate token …` subcommand. */
 type TokenSubcommand = (token: Command, app: App) => void;
 
-/** `gate token set-upstream|show-upstream|remove-upstream`: the HTTPS upstream token of a project. */
+/**
+ * `gate token mint|list|revoke` (container tokens for the daemon) and
+ * `gate token set-upstream|show-upstream|remove-upstream` (the HTTPS upstream token of a project).
+ */
 export const defineToken: CommandDefinition = (program, app) => {
   const token = program
     .command('token')
-    .summary('set, show or remove the HTTPS upstream token of a project')
-    .description('The token a project uses to read its HTTPS upstream, kept in its vault (encrypted with a vault passphrase). It is read from stdin or a prompt that does not echo, never from the command line.');
-  for (const define of TOKEN_SUBCOMMANDS) define(token, app);
+    .summary('container tokens (mint, list, revoke) and the HTTPS upstream token of a project')
+    .description('mint, list and revoke manage the tokens containers present to the daemon\'s git endpoint (stored only as SHA-256 in the state root). set-upstream, show-upstream and remove-upstream manage the token a project uses to read its HTTPS upstream, kept in its vault (encrypted with a vault passphrase); it is read from stdin or a prompt that does not echo, never from the command line.');
+  for (const define of [...CONTAINER_TOKEN_SUBCOMMANDS, ...TOKEN_SUBCOMMANDS]) define(token, app);
 };
 
 const setUpstream: TokenSubcommand = (token, app) => {
