@@ -6,18 +6,22 @@
 // 3. upstream force-pushes that branch and adds a commit on main; the gate syncs again:
 //    main fast-forwards, the force-push waits as a pending op, the container's branch stays;
 // 4. upstream moves again, and staleness() measures every branch against upstream as it is now;
-// 5. the pending op is applied: a backup ref keeps the commit it takes off the branch.
-import { execFileSync } from 'node:child_process';
+// 5. the pending op is applied: a backup ref keeps the commit it takes off the branch;
+// 6. the gate is served to a second "container" as `gate serve` does: the git endpoint on a
+//    loopback port, a token for one task; its own branch is accepted, main is refused.
+import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-let GitGate;
+let lib;
 try {
-  ({ GitGate } = await import('git-gate')); // the package refers to itself through its exports
+  lib = await import('git-gate'); // the package refers to itself through its exports
 } catch {
-  ({ GitGate } = await import('../dist/index.js'));
+  lib = await import('../dist/index.js');
 }
+const { createGitEndpoint, GitGate, hardenGitServer, pushPolicyFromConfig, TokenStore } = lib;
 
 const keep = process.argv.includes('--keep');
 const root = mkdtempSync(path.join(os.tmpdir(), 'git-gate-demo-'));
@@ -47,6 +51,16 @@ function git(cwd, ...args) {
       LC_ALL: 'C',
     },
   }).trim();
+}
+
+// Git against the in-process endpoint must not block the event loop that serves it: async, and
+// resolving with the exit code and stderr (a refused push is an expected outcome).
+function gitAsync(cwd, ...args) {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_ALLOW_PROTOCOL: 'http', LC_ALL: 'C' } }, (error, _stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
+    });
+  });
 }
 
 function commitFile(repo, file, text, message) {
@@ -155,6 +169,32 @@ try {
   const backups = await gate.listBackups();
   console.log(`  the gate holds ${plural(backups.length, 'backup ref')}; restoreBackup(ref) puts a branch back`);
   printSync('third sync', await gate.sync());
+
+  // --- serving the gate to a container, as `gate serve` does ---------------------------------
+  const tokens = new TokenStore(state);
+  const { token } = await tokens.mint({ project: 'demo', task: 't2', capability: 'write', ttlSeconds: 600 });
+  const policy = pushPolicyFromConfig({ namespace: 'refs/heads/agent/{task}/', rules: [], maxPushBytes: null });
+  const endpoint = await createGitEndpoint({ tokens, resolveGate: (name) => (name === 'demo' ? { gatePath, mode: 'gatekeeping', policy } : null) });
+  const server = http.createServer(endpoint);
+  hardenGitServer(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    // The container holds nothing but this URL (the token is shown here only because it is a demo).
+    const url = `http://t2:${token}@127.0.0.1:${server.address().port}/demo.git`;
+    console.log(`\n== a second container clones through the git endpoint (http://127.0.0.1:${server.address().port}/demo.git, token for task t2)`);
+    const second = path.join(root, 'container-2');
+    const cloned = await gitAsync(root, 'clone', '-q', url, second);
+    if (cloned.status !== 0) throw new Error(`clone through the endpoint failed: ${cloned.stderr}`);
+    commitFile(second, 'docs.txt', 'docs\n', 'agent: docs');
+    const own = await gitAsync(second, 'push', '-q', 'origin', 'HEAD:refs/heads/agent/t2/docs');
+    console.log(`  push to agent/t2/docs: ${own.status === 0 ? 'accepted' : `failed (${own.stderr.trim()})`}`);
+    const refused = await gitAsync(second, 'push', 'origin', 'HEAD:main');
+    console.log(`  push to main: ${refused.status === 0 ? 'ACCEPTED (unexpected)' : 'refused; git showed:'}`);
+    for (const line of refused.stderr.split('\n').filter((l) => l.startsWith('remote: git-gate:'))) console.log(`    ${line.trimEnd()}`);
+  } finally {
+    server.close();
+    await endpoint.close();
+  }
 
   if (keep) console.log(`\nkept: ${root}\n  gate: ${gatePath}\n  clone cache: ${gate.cachePath}`);
 } catch (error) {
