@@ -33,8 +33,10 @@ export async function cleanLeftovers(gatePath: string, everything: boolean): Pro
   for (const dir of ['objects', 'objects/pack']) {
     const entries = await readdir(path.join(gatePath, dir)).catch(() => [] as string[]);
     for (const entry of entries) {
-      if (entry.startsWith('tmp_') || entry.startsWith('.tmp-')) await removeIfOld(path.join(gatePath, dir, entry), everything ? 0 : STALE_TMP_MS);
-      else if (entry.startsWith('incoming-')) await removeIfOld(path.join(gatePath, dir, entry), STALE_TMP_MS);
+      // A push's quarantine (tmp_objdir-incoming-*) belongs to receive-pack, not to the gate lock's
+      // previous owner: a push the daemon is serving right now may own it, dead owner or not.
+      if (entry.startsWith('tmp_objdir-') || entry.startsWith('incoming-')) await removeIfOld(path.join(gatePath, dir, entry), STALE_TMP_MS);
+      else if (entry.startsWith('tmp_') || entry.startsWith('.tmp-')) await removeIfOld(path.join(gatePath, dir, entry), everything ? 0 : STALE_TMP_MS);
     }
   }
   return removed;
