@@ -134,6 +134,8 @@ async function onTerminal(cli: { root: string; home: string }, args: string[], a
   return { code: result.exitCode, output: String(result.stdout).replace(/\r/g, '') };
 }
 
+if (!existsSync(SCRIPT)) console.warn(`terminal tests skipped: ${SCRIPT} (util-linux script, for a pseudo-terminal) is missing; install bsdutils`);
+
 describe.skipIf(!existsSync(SCRIPT)).concurrent('on a terminal', () => {
   it('trust-host shows the fingerprint and pins only after "y"', async () => {
     const cli = await cliHome();

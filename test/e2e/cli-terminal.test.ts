@@ -31,6 +31,8 @@ async function rewrittenProject() {
   return { cli, rewritten, gatePath: `${cli.root}/gates/demo.git` };
 }
 
+if (!existsSync(SCRIPT)) console.warn(`terminal tests skipped: ${SCRIPT} (util-linux script, for a pseudo-terminal) is missing; install bsdutils`);
+
 describe.skipIf(!existsSync(SCRIPT)).concurrent('gate sync on a terminal', () => {
   it('asks before applying pending changes; "y" applies them with a backup, exit 0', async () => {
     const { cli, rewritten, gatePath } = await rewrittenProject();
