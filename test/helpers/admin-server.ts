@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdminApi, hardenAdminServer, type AdminApi, type AdminApiOptions } from '../../src/server/admin/index.js';
 import { tempDir } from './git-fixture.js';
+import { sseBlockReader } from './sse-parser.js';
 
 /** One answer as the client saw it. */
 export interface Reply {
@@ -115,22 +116,11 @@ export function openEventStream(admin: AdminServer, options: { lastEventId?: num
         },
         close: () => req.destroy(),
       };
-      let buffer = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = new Map<string, string>();
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
-            else if (line.includes(': ')) fields.set(line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2));
-          }
-          if (fields.has('event')) client.events.push({ id: Number(fields.get('id')), type: fields.get('event')!, data: JSON.parse(fields.get('data')!) as Record<string, unknown> });
-        }
-      });
+      res.on('data', sseBlockReader(({ fields, comments }) => {
+        client.comments.push(...comments);
+        if (fields.has('event')) client.events.push({ id: Number(fields.get('id')), type: fields.get('event')!, data: JSON.parse(fields.get('data')!) as Record<string, unknown> });
+      }));
       res.on('error', () => undefined);
       resolve(client);
     });

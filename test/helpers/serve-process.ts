@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sseBlockReader } from './sse-parser.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gate.js', import.meta.url));
 
@@ -121,25 +122,12 @@ export function subscribeEvents(socketPath: string, url = '/v1/events'): Promise
     const request = http.get({ socketPath, path: url, headers: { Host: 'localhost', Accept: 'text/event-stream' } }, (res) => {
       const events: StreamedEvent[] = [];
       const waiters = new Set<() => void>();
-      let buffer = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = new Map<string, string>();
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':') || !line.includes(':')) continue; // comments (keep-alive)
-            const colon = line.indexOf(':');
-            fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
-          }
-          if (!fields.has('event')) continue;
-          events.push({ id: fields.get('id') ?? '', type: fields.get('event')!, data: JSON.parse(fields.get('data') ?? '{}') as Record<string, unknown> });
-          for (const wake of waiters) wake();
-        }
-      });
+      res.on('data', sseBlockReader(({ fields }) => {
+        if (!fields.has('event')) return; // keep-alive comments
+        events.push({ id: fields.get('id') ?? '', type: fields.get('event')!, data: JSON.parse(fields.get('data') ?? '{}') as Record<string, unknown> });
+        for (const wake of waiters) wake();
+      }));
       res.on('error', () => undefined); // closed by the daemon or by close()
       const ended = new Promise<void>((done) => res.once('close', () => done()));
       resolve({
