@@ -9,6 +9,15 @@ import { allRefs } from '../helpers/git-fixture.js';
 
 const ZERO = '0'.repeat(40);
 
+// Polls a condition for at most 15 s, then fails with what it was waiting for.
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('git endpoint: accepted pushes', async () => {
   const fx = await startEndpointFixture([{ project: 'demo', branches: ['feature'] }]);
   const { gatePath } = fx.gates.get('demo')!;
@@ -64,7 +73,10 @@ describe('git endpoint: accepted pushes', async () => {
   it('drops a push whose client disconnects mid-body: no ref, no quarantine, no git left running', async () => {
     const sha = 'c'.repeat(40);
     const command = `${ZERO} ${sha} refs/heads/agent/t1/cut\0report-status\n`;
-    const body = Buffer.concat([Buffer.from(`${(command.length + 4).toString(16).padStart(4, '0')}${command}0000PACK\0\0\0\x02\0\0\0\x05`), randomBytes(64 * 1024)]);
+    // A pack header announcing 5 objects and none of them: git creates its quarantine and then
+    // waits for the objects. (Random bytes after the header made git fail fast, sometimes before
+    // the quarantine could be seen, and the test then waited for ever.)
+    const body = Buffer.from(`${(command.length + 4).toString(16).padStart(4, '0')}${command}0000PACK\0\0\0\x02\0\0\0\x05`);
     const req = http.request({
       host: '127.0.0.1', port: fx.port, method: 'POST', path: '/demo.git/git-receive-pack',
       headers: { Authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}`, 'Content-Type': 'application/x-git-receive-pack-request', 'Transfer-Encoding': 'chunked' },
@@ -72,9 +84,9 @@ describe('git endpoint: accepted pushes', async () => {
     req.on('error', () => {});
     req.write(body);
     // receive-pack has started to take the pack in: its quarantine exists.
-    while ((await leftoverQuarantines(gatePath)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(async () => (await leftoverQuarantines(gatePath)).length > 0, 'receive-pack to create its quarantine');
     req.destroy();
-    while (fx.endpoint.activeProcessGroups().length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(async () => fx.endpoint.activeProcessGroups().length === 0, 'git to be stopped after the disconnect');
     expect((await allRefs(gatePath)).has('refs/heads/agent/t1/cut')).toBe(false);
     expect(await leftoverQuarantines(gatePath)).toEqual([]);
   });
