@@ -96,8 +96,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         if (project === null) return null;
         return {
           gatePath: project.config.gate.path, mode: project.config.mode,
+          // policy.max_push_bytes travels in the policy; the endpoint falls back to limits.maxPushBytes.
           policy: pushPolicyFromConfig(project.config.policy),
-          maxPushBytes: project.config.policy.maxPushBytes ?? serve.maxPushBytes,
         };
       },
       tokens, events, limits, logger: options.logger ?? silentLogger(),

@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/server/tokens.js';
 import { cliHome, expectUserError } from '../helpers/cli-fixture.js';
 import { git, tempDir, Upstream } from '../helpers/git-fixture.js';
+import { receivePackRunning } from '../helpers/receive-pack-watch.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gate.js', import.meta.url));
 const CLIENT_ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', HOME: '/nonexistent' };
@@ -112,13 +113,7 @@ describe('gate serve', () => {
     const gatePath = path.join(root, 'gates', 'demo.git');
     const push = execa('git', ['-c', 'http.postBuffer=1048576', 'push', '-q', 'origin', 'HEAD:refs/heads/agent/t1/big'], { cwd: work, env: CLIENT_ENV, extendEnv: false, reject: false });
     // Wait until receive-pack is running for this push, then ask the daemon to stop.
-    let seen = false;
-    for (let i = 0; i < 600 && !seen; i++) {
-      const ps = await execa('ps', ['-ww', '-eo', 'args'], { reject: false });
-      seen = ps.stdout.split('\n').some((line) => line.includes(' receive-pack --stateless-rpc --end-of-options') && line.endsWith(gatePath));
-      if (!seen) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(seen).toBe(true);
+    expect(await receivePackRunning(gatePath)).toBe(true);
     daemon.child.kill('SIGTERM');
     const [code, pushResult] = await Promise.all([daemon.exit, push]);
     expect(daemon.stderr()).toMatch(/"msg":"daemon stopping"[\s\S]*"service":"receive-pack","advertise":false[^\n]*"bytesIn":5\d{7}[\s\S]*"msg":"daemon stopped"/);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGlobalConfig, statePaths } from '../../src/config/index.js';
 import { startDaemon } from '../../src/server/daemon.js';
 import { git, headsOf, tempDir, Upstream } from '../helpers/git-fixture.js';
+import { receivePackRunning } from '../helpers/receive-pack-watch.js';
 
 const CLIENT_ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
@@ -138,13 +139,7 @@ describe('daemon', () => {
     const pushed = await git(work, 'rev-parse', 'HEAD');
     const gatePath = path.join(paths.gatesDir, 'demo.git');
     const push = execa('git', ['push', '-q', 'origin', 'HEAD:refs/heads/agent/t1/big'], { cwd: work, env: { ...CLIENT_ENV, HOME: base }, extendEnv: false, reject: false });
-    let seen = false;
-    for (let i = 0; i < 600 && !seen; i++) {
-      const ps = await execa('ps', ['-ww', '-eo', 'args'], { reject: false });
-      seen = ps.stdout.split('\n').some((line) => line.includes(' receive-pack --stateless-rpc --end-of-options') && line.endsWith(gatePath));
-      if (!seen) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(seen).toBe(true);
+    expect(await receivePackRunning(gatePath)).toBe(true);
     const stopping = Date.now();
     await daemon.stop();
     expect(Date.now() - stopping).toBeLessThan(10_000);

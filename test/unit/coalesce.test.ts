@@ -17,14 +17,17 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** A work function whose runs are started and finished by the test. */
-function controlledWork<T>(): { work: () => Promise<T>; runs: Array<Deferred<T>> } {
+/** A work function whose runs are started and finished by the test; `signals` holds each run's signal. */
+function controlledWork<T>(): { work: (signal?: AbortSignal) => Promise<T>; runs: Array<Deferred<T>>; signals: Array<AbortSignal | undefined> } {
   const runs: Array<Deferred<T>> = [];
+  const signals: Array<AbortSignal | undefined> = [];
   return {
     runs,
-    work: () => {
+    signals,
+    work: (signal) => {
       const run = deferred<T>();
       runs.push(run);
+      signals.push(signal);
       return run.promise;
     },
   };
@@ -138,13 +141,7 @@ describe('Coalescer', () => {
 
   it('a caller that aborts is released with GATE_CANCELLED while the shared run goes on for the others', async () => {
     const coalescer = new Coalescer<string>();
-    const seen: AbortSignal[] = [];
-    const runs: Array<Deferred<string>> = [];
-    const work = (signal: AbortSignal) => {
-      seen.push(signal);
-      runs.push(deferred<string>());
-      return runs.at(-1)!.promise;
-    };
+    const { work, runs, signals: seen } = controlledWork<string>();
     const first = coalescer.run('gate', work);
     const leaving = new AbortController();
     const queued = [coalescer.run('gate', work, leaving.signal), coalescer.run('gate', work)];
@@ -160,12 +157,7 @@ describe('Coalescer', () => {
 
   it('the shared run is cancelled only when every caller waiting for it has aborted', async () => {
     const coalescer = new Coalescer<string>();
-    const seen: AbortSignal[] = [];
-    const run = deferred<string>();
-    const work = (signal: AbortSignal) => {
-      seen.push(signal);
-      return run.promise;
-    };
+    const { work, runs, signals: seen } = controlledWork<string>();
     const a = new AbortController();
     const b = new AbortController();
     const first = coalescer.run('gate', work, a.signal);
@@ -177,18 +169,12 @@ describe('Coalescer', () => {
     b.abort();
     const settled = await outcomes;
     expect(settled.map((s) => s.status === 'rejected' && (s.reason as { code?: string }).code)).toEqual(['GATE_CANCELLED', 'GATE_CANCELLED']);
-    run.resolve('late');
+    runs[0]!.resolve('late');
   });
 
   it('two callers of one run: the run goes on until the second one aborts too', async () => {
     const coalescer = new Coalescer<string>();
-    const seen: AbortSignal[] = [];
-    const runs: Array<Deferred<string>> = [];
-    const work = (signal: AbortSignal) => {
-      seen.push(signal);
-      runs.push(deferred<string>());
-      return runs.at(-1)!.promise;
-    };
+    const { work, runs, signals: seen } = controlledWork<string>();
     const first = coalescer.run('gate', work);
     const a = new AbortController();
     const b = new AbortController();
