@@ -72,7 +72,7 @@ export async function scenarioInitial(table, root, { iterations = 5 } = {}) {
   table.add({ scenario: '3', measure: '  same: on-disk size (du -sk)', gate: kib(sizes.gate), raw: kib(sizes['raw-fsck']), ratio: ratio(sizes.gate / sizes['raw-fsck']), target: 'gate smaller', pass: sizes.gate < sizes['raw-fsck'] });
   table.add({ scenario: '3', measure: '  plain clone --mirror (no fsck): time', gate: ms(g), raw: ms(rp), ratio: ratio(g / rp), target: '-', pass: null });
   table.add({ scenario: '3', measure: '  plain clone --mirror (no fsck): size', gate: kib(sizes.gate), raw: kib(sizes['raw-plain']), ratio: ratio(sizes.gate / sizes['raw-plain']), target: '-', pass: null });
-  table.note(`[3] raw = git -c transfer.fsckObjects=true clone --mirror --no-local <upstream> (the gate fetches with transfer.fsckObjects=true too); "plain" = the same without fsck, for information. --no-local so both sides go through upload-pack; median of ${iterations} alternating runs after 1 warm-up.`);
+  table.note(`[3] raw = git -c transfer.fsckObjects=true clone --mirror --no-local <upstream> (the gate's first sync clones with transfer.fsckObjects=true too); "plain" = the same without fsck, for information. --no-local so both sides go through upload-pack; median of ${iterations} alternating runs after 1 warm-up.`);
   table.note(`[3] gate profile (one untimed run): ${profiler.summary(profiled.ms)}`);
   table.note(`[3] du breakdown: gate: ${gateParts}; clone --mirror: ${mirrorParts}.`);
 }

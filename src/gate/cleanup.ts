@@ -1,5 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isNewGateTempName } from './gate-repo.js';
 
 /** Lock files older than this are leftovers: git holds ref locks for milliseconds. */
 const STALE_LOCK_MS = 60_000;
@@ -37,6 +38,29 @@ export async function cleanLeftovers(gatePath: string, everything: boolean): Pro
       // previous owner: a push the daemon is serving right now may own it, dead owner or not.
       if (entry.startsWith('tmp_objdir-') || entry.startsWith('incoming-')) await removeIfOld(path.join(gatePath, dir, entry), STALE_TMP_MS);
       else if (entry.startsWith('tmp_') || entry.startsWith('.tmp-')) await removeIfOld(path.join(gatePath, dir, entry), everything ? 0 : STALE_TMP_MS);
+    }
+  }
+  return removed;
+}
+
+/**
+ * Removes the sibling temp directories a first sync builds a new gate in (see publishNewGate),
+ * left behind when that sync was killed: a clone's temp directory holds a whole pack. Runs under
+ * the gate lock, the only place such directories are made; a recent one is spared unless the
+ * previous owner is known dead.
+ */
+export async function cleanNewGateTemps(gatePath: string, everything: boolean): Promise<string[]> {
+  const parent = path.dirname(gatePath);
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!isNewGateTempName(gatePath, entry)) continue;
+    const full = path.join(parent, entry);
+    const info = await stat(full).catch(() => undefined);
+    if (info && (everything || now - info.mtimeMs >= STALE_TMP_MS)) {
+      await rm(full, { recursive: true, force: true });
+      removed.push(full);
     }
   }
   return removed;

@@ -101,33 +101,65 @@ function quoteConfigValue(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** What a new gate records about itself. */
+export interface NewGateIdentity {
+  scope: string;
+  upstream: string | null;
+  defaultBranch: string;
+}
+
 /**
- * Creates a new gate: `init --bare --template=` (no sample hooks) in a sibling temp directory,
- * config written, then renamed into place, so a crash never leaves a half-made gate.
+ * Appends git-gate's settings and identity to a fresh repository's config. The repository is
+ * still private (not yet renamed into place) and its config ours alone, so it is written as text:
+ * one file write instead of a dozen `git config` processes on the initial sync's critical path.
  */
-export async function createGate(runner: GitRunner, gatePath: string, identity: { scope: string; upstream: string | null; defaultBranch: string }): Promise<void> {
+export async function writeNewGateConfig(dir: string, identity: NewGateIdentity): Promise<void> {
+  const lines = ['[gate]', `\tversion = ${GATE_CONFIG_VERSION}`, `\tscope = ${quoteConfigValue(identity.scope)}`];
+  if (identity.upstream !== null) lines.push(`\tupstream = ${quoteConfigValue(identity.upstream)}`);
+  let section = '';
+  for (const [key, value] of GATE_REPO_CONFIG) {
+    const dot = key.indexOf('.');
+    const name = key.slice(0, dot);
+    if (name !== section) lines.push(`[${(section = name)}]`);
+    lines.push(`\t${key.slice(dot + 1)} = ${quoteConfigValue(value)}`);
+  }
+  await appendFile(path.join(dir, 'config'), lines.join('\n') + '\n');
+}
+
+/** A sibling temp directory a new gate is built in before it is renamed into place. */
+export function newGateTempPath(gatePath: string): string {
+  return `${gatePath}.tmp-${randomBytes(6).toString('hex')}`;
+}
+
+/** True for a name newGateTempPath() gives for this gate: a leftover when no sync is running. */
+export function isNewGateTempName(gatePath: string, name: string): boolean {
+  return name.startsWith(`${path.basename(gatePath)}.tmp-`) && /^[0-9a-f]{12}$/.test(name.slice(path.basename(gatePath).length + 5));
+}
+
+/**
+ * Builds a new gate in a sibling temp directory with `build`, then renames it into place, so a
+ * crash never leaves a half-made gate at the gate path (the temp directory is cleaned up by the
+ * next locked operation).
+ */
+export async function publishNewGate(gatePath: string, build: (temp: string) => Promise<void>): Promise<void> {
   await mkdir(path.dirname(gatePath), { recursive: true, mode: 0o700 });
-  const temp = `${gatePath}.tmp-${randomBytes(6).toString('hex')}`;
+  const temp = newGateTempPath(gatePath);
   try {
-    await runner.run(['init', '--bare', '--quiet', '--template=', `--initial-branch=${identity.defaultBranch}`, '--end-of-options', temp]);
-    // The config is fresh and ours alone, so it is written as text: one file write instead of a
-    // dozen `git config` processes on the initial sync's critical path.
-    const lines = ['[gate]', `\tversion = ${GATE_CONFIG_VERSION}`, `\tscope = ${quoteConfigValue(identity.scope)}`];
-    if (identity.upstream !== null) lines.push(`\tupstream = ${quoteConfigValue(identity.upstream)}`);
-    let section = '';
-    for (const [key, value] of GATE_REPO_CONFIG) {
-      const dot = key.indexOf('.');
-      const name = key.slice(0, dot);
-      if (name !== section) lines.push(`[${(section = name)}]`);
-      lines.push(`\t${key.slice(dot + 1)} = ${quoteConfigValue(value)}`);
-    }
-    await appendFile(path.join(temp, 'config'), lines.join('\n') + '\n');
+    await build(temp);
     await chmod(temp, 0o700);
     await rename(temp, gatePath);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Creates a new, empty gate: `init --bare --template=` (no sample hooks) and git-gate's config. */
+export async function createGate(runner: GitRunner, gatePath: string, identity: NewGateIdentity): Promise<void> {
+  await publishNewGate(gatePath, async (temp) => {
+    await runner.run(['init', '--bare', '--quiet', '--template=', `--initial-branch=${identity.defaultBranch}`, '--end-of-options', temp]);
+    await writeNewGateConfig(temp, identity);
+  });
 }
 
 /**

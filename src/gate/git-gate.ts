@@ -5,7 +5,7 @@ import { GitRunner, parseUpstreamUrl, type RemoteInspection, type UpstreamUrl } 
 import { type Logger, silentLogger } from '../log/index.js';
 import { listBackupRefs } from './backups.js';
 import { type CacheRefresh, refreshCloneCache, seedWorkspaceFromCache } from './clone-cache/clone-cache.js';
-import { cleanLeftovers } from './cleanup.js';
+import { cleanLeftovers, cleanNewGateTemps } from './cleanup.js';
 import { Coalescer } from './coalesce.js';
 import type { GateContext } from './context.js';
 import { assertSafeGateDir, type GateIdentity, normalizeGateConfig, readHeadTarget } from './gate-repo.js';
@@ -352,6 +352,8 @@ export class GitGate {
     this.heldLock = lock;
     try {
       let identity: GateIdentity | null = null;
+      const temps = await cleanNewGateTemps(this.gatePath, lock.recovered);
+      if (temps.length > 0) this.logger.warn({ removed: temps }, 'removed the temp directory of an interrupted gate creation');
       if (existsSync(this.gatePath)) {
         await assertSafeGateDir(this.gatePath);
         // Cleaning spares files younger than its age limits, so unless the last owner died (then

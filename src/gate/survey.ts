@@ -63,10 +63,13 @@ export async function surveyUpstream(ctx: GateContext, options: { branches?: rea
   const listedTags = includeTags ? [...inspection.tags].filter(([name]) => branchNameProblem(name) === null) : [];
   // Objects the gate may lack: heads whose snapshot differs, and tags sync would create (a tag the
   // gate already has is never moved, so its new object is not needed).
+  // A tip an incoming ref already points at (a first sync's clone put them there) is present
+  // with its whole history: fetching it again would only reach upstream to learn nothing.
+  const landed = new Set([...state0.incomingHeads.values(), ...state0.incomingTags.values()]);
   const missing = [
     ...wanted.filter(([name, sha]) => state0.snapshot.get(name) !== sha).map(([, sha]) => sha),
     ...listedTags.filter(([name]) => !state0.tags.has(name)).map(([, tag]) => tag.sha),
-  ];
+  ].filter((sha) => !landed.has(sha));
   let state = state0;
   let fetched = false;
   let listing = true; // upstream's heads and tags are as listed (not re-read from a fetch)

@@ -3,8 +3,9 @@ import { GateError } from '../errors/index.js';
 import { sanitize } from '../log/index.js';
 import { inspectRemote, type RefUpdate, type RemoteInspection } from '../git/index.js';
 import type { GateContext } from './context.js';
+import { cloneNewGate } from './clone-new-gate.js';
 import { createGate, type GateIdentity, migrateGate, readHeadTarget, setGateUpstream, setHeadTarget } from './gate-repo.js';
-import { ATTIC, FOREIGN, HEADS, SNAPSHOT, TAGS } from './layout.js';
+import { ATTIC, FOREIGN, HEADS, INCOMING_HEADS, INCOMING_TAGS, SNAPSHOT, TAGS } from './layout.js';
 import { surveyUpstream, type Survey } from './survey.js';
 import { applyRefUpdates } from './transaction.js';
 import type { AppliedChange, GateSyncResult } from './types.js';
@@ -23,9 +24,15 @@ export function emptySyncResult(ctx: GateContext): GateSyncResult {
  * when it is a foreign bare repository. `identity` is what the gate lock read from an existing
  * gate (after checking its ownership, mode and config), null when there was none.
  */
-export async function ensureGate(ctx: GateContext, result: GateSyncResult, identity: GateIdentity | null): Promise<void> {
+export async function ensureGate(ctx: GateContext, result: GateSyncResult, identity: GateIdentity | null, create: { clone: boolean; signal?: AbortSignal | undefined } = { clone: false }): Promise<void> {
   if (!existsSync(ctx.gatePath)) {
-    await createGate(ctx.runner, ctx.gatePath, { scope: ctx.scope, upstream: ctx.upstream?.url ?? null, defaultBranch: ctx.defaultBranch ?? 'main' });
+    const newIdentity = { scope: ctx.scope, upstream: ctx.upstream?.url ?? null, defaultBranch: ctx.defaultBranch ?? 'main' };
+    if (create.clone && ctx.upstream !== null) {
+      const call = { signal: create.signal, timeoutMs: ctx.networkTimeoutMs, onProgress: ctx.onProgress };
+      await cloneNewGate(ctx.runner, ctx.gatePath, newIdentity, ctx.upstream, await ctx.transport(), call);
+    } else {
+      await createGate(ctx.runner, ctx.gatePath, newIdentity);
+    }
     result.created = true;
     return;
   }
@@ -44,14 +51,18 @@ export async function ensureGate(ctx: GateContext, result: GateSyncResult, ident
 export async function syncWithUpstream(ctx: GateContext, result: GateSyncResult, options: { branches?: readonly string[]; signal?: AbortSignal; inspection?: RemoteInspection; identity: GateIdentity | null }): Promise<ReadonlyMap<string, string>> {
   const upstream = ctx.upstream!;
   let inspection = options.inspection;
-  if (inspection === undefined && !existsSync(ctx.gatePath)) inspection = await inspectUpstream(ctx, options.signal);
-  await ensureGate(ctx, result, options.identity);
+  const creating = !existsSync(ctx.gatePath);
+  if (inspection === undefined && creating) inspection = await inspectUpstream(ctx, options.signal);
+  // A full first sync of a non-empty upstream takes its objects by clone (see cloneNewGate); a
+  // selective one fetches only the chosen branches.
+  const clone = creating && options.branches === undefined && inspection !== undefined && inspection.heads.size + inspection.tags.size > 0;
+  await ensureGate(ctx, result, options.identity, { clone, signal: options.signal });
   const survey = await surveyUpstream(ctx, {
     ...(options.branches ? { branches: options.branches } : {}), ...(options.signal ? { signal: options.signal } : {}),
     gateExists: true, identity: options.identity, ...(inspection ? { inspection } : {}),
   });
   result.protocolVersion = survey.inspection.protocolVersion ?? null;
-  result.fetched = survey.fetched;
+  result.fetched = survey.fetched || clone;
   result.notes.push(...survey.notes);
 
   const { applied, movedBranches } = await applyBranchUpdates(ctx, survey);
@@ -104,10 +115,14 @@ async function applyBranchUpdates(ctx: GateContext, survey: Survey): Promise<{ a
   for (const branch of classification.atticDeletes) updates.push({ op: 'delete', ref: `${ATTIC}${branch}`, oldSha: state.attic.get(branch)! });
   for (const [branch, sha] of classification.foreignCreates) updates.push({ op: 'create', ref: `${FOREIGN}${branch}`, newSha: sha });
   for (const branch of classification.foreignDeletes) updates.push({ op: 'delete', ref: `${FOREIGN}${branch}`, oldSha: state.foreign.get(branch)! });
+  // What a fetch or a first clone left in the incoming namespace is decided on now: dropped in the
+  // same transaction, so it holds no objects alive behind the snapshot's back.
+  for (const [branch, sha] of state.incomingHeads) updates.push({ op: 'delete', ref: `${INCOMING_HEADS}${branch}`, oldSha: sha });
+  for (const [tag, sha] of state.incomingTags) updates.push({ op: 'delete', ref: `${INCOMING_TAGS}${tag}`, oldSha: sha });
   if (updates.length === 0) return { applied: [], movedBranches: new Set() };
 
   const branchOf = (update: RefUpdate) => {
-    for (const prefix of [HEADS, SNAPSHOT, ATTIC, FOREIGN]) if (update.ref.startsWith(prefix)) return update.ref.slice(prefix.length);
+    for (const prefix of [HEADS, SNAPSHOT, ATTIC, FOREIGN, INCOMING_HEADS]) if (update.ref.startsWith(prefix)) return update.ref.slice(prefix.length);
     return update.ref;
   };
   const { applied, skipped } = await applyRefUpdates(ctx.runner, ctx.gatePath, updates, 'git-gate: sync from upstream', branchOf);

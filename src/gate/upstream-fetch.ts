@@ -24,11 +24,16 @@ export interface FetchCall {
 const FETCH_FLAGS = ['--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--no-recurse-submodules', '--no-show-forced-updates'];
 
 // git prints progress only to a terminal unless asked; it is asked only when someone listens.
-function fetchFlags(call: FetchCall): string[] {
-  return [...FETCH_FLAGS, call.onProgress ? '--progress' : '--quiet'];
+export function progressFlag(call: FetchCall): string {
+  return call.onProgress ? '--progress' : '--quiet';
 }
 
-function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Transport, call: FetchCall) {
+function fetchFlags(call: FetchCall): string[] {
+  return [...FETCH_FLAGS, progressFlag(call)];
+}
+
+/** Run options for a git call that talks to upstream. */
+export function networkOptions(gatePath: string, upstream: UpstreamUrl, transport: Transport, call: FetchCall) {
   return {
     gitDir: gatePath,
     allowProtocols: [upstream.scheme],

@@ -28,6 +28,10 @@ export const HARDENING_CONFIG: readonly string[] = [
   'uploadpack.allowAnySHA1InWant=false',
   'advice.detachedHead=false',
   'init.defaultBranch=main',
+  // git-gate names objects by full id and refs by full name. With the warning on, git looks each
+  // 40-hex value up as a ref name in eight places first: 16 stats per line of an update-ref
+  // transaction, a quarter of the time of a 1,000-branch sync.
+  'core.warnAmbiguousRefs=false',
 ];
 
 /** The argv prefix that applies the profile. */
