@@ -1,4 +1,4 @@
-import { lstat, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateOnLocalUpstream } from '../helpers/gate-fixture.js';
@@ -82,6 +82,42 @@ describe('clone cache', () => {
     expect(await git(workspace, 'remote', 'get-url', 'origin')).toBe('http://gate.invalid/demo.git');
     expect(await git(workspace, 'rev-parse', 'HEAD')).toBe(third);
     await expect(cached.seedWorkspace(workspace, { originUrl: 'http://gate.invalid/demo.git' })).rejects.toMatchObject({ code: 'GATE_WORKSPACE_EXISTS' });
+  });
+
+  // Each in-place update leaves the fetched objects loose and no gc runs in the cache, so a version is cloned afresh
+  // after MAX_IN_PLACE_UPDATES updates: its growth stays bounded.
+  it('updates a version in place until it has had MAX_IN_PLACE_UPDATES, then clones it afresh', async () => {
+    const { root, upstream, gatePath } = await gateOnLocalUpstream();
+    const { GitGate } = await import('../../src/index.js');
+    const { MAX_IN_PLACE_UPDATES } = await import('../../src/gate/clone-cache/clone-cache.js');
+    const cacheBase = path.join(root, 'cache');
+    const gate = new GitGate({ scope: 'demo', gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true, cloneCacheBase: cacheBase, cache: { graceMs: 0 } });
+    const looseObjects = async (slot: string) => {
+      const objects = path.join(cacheBase, 'demo.versions', slot, '.git', 'objects');
+      return (await readdir(objects)).filter((name) => /^[0-9a-f]{2}$/.test(name)).length;
+    };
+    await gate.sync(); // v1
+    await upstream.commit('main', 'second');
+    await gate.sync(); // v2
+    await upstream.commit('main', 'third');
+    await gate.sync(); // v1 updated in place
+    expect(path.basename(await readlink(path.join(cacheBase, 'demo')))).toBe('v1');
+    expect(await looseObjects('v1')).toBeGreaterThan(0);
+    await upstream.commit('main', 'fourth');
+    await gate.sync(); // v2 updated in place
+    expect(await looseObjects('v2')).toBeGreaterThan(0);
+    // Wear v1 out: the next refresh reuses it and must clone it afresh (one pack, nothing loose).
+    const stateFile = path.join(cacheBase, 'demo.versions', 'state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as { slots: Record<string, { updates?: number }> };
+    expect(state.slots['v1']?.updates).toBe(1);
+    state.slots['v1']!.updates = MAX_IN_PLACE_UPDATES;
+    await writeFile(stateFile, JSON.stringify(state));
+    const fifth = await upstream.commit('main', 'fifth');
+    expect((await gate.sync()).cache.error).toBeNull();
+    expect(path.basename(await readlink(path.join(cacheBase, 'demo')))).toBe('v1');
+    expect(await git(path.join(cacheBase, 'demo'), 'rev-parse', 'HEAD')).toBe(fifth);
+    expect(await looseObjects('v1')).toBe(0);
+    expect(JSON.parse(await readFile(stateFile, 'utf8')).slots.v1.updates).toBe(0);
   });
 
   it('a cache failure is reported and never fails the sync', async () => {

@@ -57,6 +57,10 @@ describe('the clone cache is isolated from the gate', () => {
       const shared = [...(await inodesUnder(objects))].filter(([inode]) => gateInodes.has(inode)).map(([, file]) => file);
       expect(shared).toEqual([]);
       expect(existsSync(path.join(objects, 'info', 'alternates'))).toBe(false);
+      // An in-place update checks out reading the gate's objects (for that one process); the fetch it waits for must
+      // have brought every one of them into the version's own store.
+      await git(slot, 'fsck', '--connectivity-only', '--no-dangling');
+      await git(slot, 'cat-file', '-e', `${await git(slot, 'rev-parse', 'HEAD')}^{tree}`);
     }
     // Control: a plain local clone hardlinks the gate's object files, which the check above would catch.
     const control = path.join(await tempDir(), 'control');

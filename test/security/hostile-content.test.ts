@@ -2,7 +2,7 @@
 // repo config in the gate, hostile objects upstream, git dying by a signal, oversize upstreams and
 // checkouts, submodules, branch names that look like options. All with real git and real syncs.
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, symlink } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitGate } from '../../src/index.js';
@@ -106,6 +106,24 @@ describe('transfer.fsckObjects rejects hostile objects from upstream', () => {
     });
   }
 
+  // Mitigation: a gate's first sync takes its objects by `git clone --bare` (cloneNewGate), which must get the
+  // same -c transfer.fsckObjects=true; without it the clone indexes the hostile tree and the gate is published.
+  it('refuses a hostile object on the very first sync: no gate, no temp directory, no object', async () => {
+    const root = await tempDir();
+    const upstream = await Upstream.create(root);
+    await upstream.commit('main', 'first');
+    const { badObject } = await hostileCommit(upstream, 'evil', 'dotgit', path.join(root, 'PWNED'));
+    const gatePath = path.join(root, 'gates', 'first.git');
+    const gate = new GitGate({ scope: 'first', gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true });
+    const result = await gate.sync();
+    expect(result.success).toBe(false);
+    expect(result.errors[0]?.code).toBe('GATE_CORRUPT_OBJECT');
+    expect(existsSync(gatePath)).toBe(false);
+    expect((await readdir(path.dirname(gatePath))).filter((name) => name.startsWith('first.git.tmp-'))).toEqual([]);
+    expect(existsSync(path.join(root, 'PWNED'))).toBe(false);
+    expect(badObject).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   // Mitigation: the command-line layer alone: with the gate's own transfer.fsckObjects turned off, the check still holds.
   it("still rejects hostile objects when the gate's config says transfer.fsckObjects=false", async () => {
     const { upstream, gate, gatePath } = await gateOnLocalUpstream();
@@ -194,6 +212,34 @@ describe('size and shape limits', () => {
     expect(result.cache.error?.code).toBe('GATE_TOO_LARGE');
     expect((await headsOf(gatePath)).get('main')).toBe(await upstream.sha('main'));
     expect(existsSync(path.join(cacheBase, 'demo', 'zeros.bin'))).toBe(false);
+  });
+
+  // Mitigation: an in-place update checks the new tree's size from the version's recorded size plus the blobs the diff
+  // adds and removes (treeBytesDelta); without it the update would check out whatever the new commit holds.
+  it('refuses an in-place cache update whose new commit tips the tree over maxCheckoutBytes, counting removed files too', async () => {
+    const cacheBase = path.join(await tempDir(), 'cache');
+    const limit = 96 * 1024;
+    const { upstream, gate } = await gateOnLocalUpstream({ cloneCacheBase: cacheBase, cache: { maxCheckoutBytes: limit, graceMs: 0 } });
+    const block = (c: string) => c.repeat(40 * 1024);
+    await upstream.commit('main', 'first block', { 'a.bin': block('a') });
+    expect((await gate.sync()).cache.error).toBeNull(); // v1: ~40 KiB
+    await upstream.commit('main', 'second block', { 'b.bin': block('b') });
+    expect((await gate.sync()).cache.error).toBeNull(); // v2: ~80 KiB, v1 retired
+    // Replacing a.bin by c.bin keeps the tree at ~80 KiB: fine only if the removal is counted.
+    await git(upstream.dir, 'rm', '-q', 'a.bin');
+    const swapped = await upstream.commit('main', 'swap a for c', { 'c.bin': block('c') });
+    const third = await gate.sync();
+    expect(third.cache.error).toBeNull();
+    expect(await git(path.join(cacheBase, 'demo'), 'rev-parse', 'HEAD')).toBe(swapped);
+    expect(path.basename(await readlink(path.join(cacheBase, 'demo')))).toBe('v1'); // updated in place
+    // One more block makes ~120 KiB: refused, and the published version stays where it was.
+    await upstream.commit('main', 'one block too many', { 'd.bin': block('d') });
+    const fourth = await gate.sync();
+    expect(fourth.success).toBe(true);
+    expect(fourth.cache.error?.code).toBe('GATE_TOO_LARGE');
+    expect(await git(path.join(cacheBase, 'demo'), 'rev-parse', 'HEAD')).toBe(swapped);
+    expect(existsSync(path.join(cacheBase, 'demo', 'd.bin'))).toBe(false);
+    for (const slot of await readdir(path.join(cacheBase, 'demo.versions'))) expect(existsSync(path.join(cacheBase, 'demo.versions', slot, 'd.bin'))).toBe(false);
   });
 });
 

@@ -4,8 +4,12 @@ import path from 'node:path';
 /** Bookkeeping for one scope's cache, kept beside its versions. */
 export interface CacheState {
   version: number;
-  /** Per slot: the fingerprint it was built from, and when it stopped being current. */
-  slots: Record<string, { fingerprint: string; version: number; retiredAt: string | null }>;
+  /**
+   * Per slot: the fingerprint it was built from, when it stopped being current, and (since the
+   * size check became incremental) the commit it checked out, the bytes of that tree and how many
+   * in-place updates it has had since it was cloned.
+   */
+  slots: Record<string, { fingerprint: string; version: number; retiredAt: string | null; commit?: string; bytes?: number; updates?: number }>;
 }
 
 /** Where a scope's cache lives. */

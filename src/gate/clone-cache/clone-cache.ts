@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GateError } from '../../errors/index.js';
 import type { GitRunner } from '../../git/index.js';
 import type { Logger } from '../../log/index.js';
-import { cloneVersion, updateVersion, type CheckoutLimits } from './build-version.js';
+import { cloneVersion, updateVersion, type CheckoutLimits, type VersionContent } from './build-version.js';
 import { type CacheLayout, cacheLayout, currentSlot, readCacheState, writeCacheState } from './cache-state.js';
 
 /** Settings for one scope's clone cache. */
@@ -40,6 +40,13 @@ function fingerprint(source: CacheSource): string {
 }
 
 /**
+ * In-place updates a version gets before it is cloned afresh: each fetch leaves a few loose
+ * objects or a small pack, and no gc ever runs in the cache, so a version updated for ever would
+ * grow without bound. One clone per this many refreshes keeps it compact.
+ */
+export const MAX_IN_PLACE_UPDATES = 100;
+
+/**
  * Refreshes the checked-out copy of the gate. Each version is built in a slot of its own and
  * published by renaming a new symlink over the old one, so a reader sees the old tree or the new
  * one, never a half-built one. A replaced slot is left alone for the grace period, then reused
@@ -62,25 +69,32 @@ export async function refreshCloneCache(runner: GitRunner, logger: Logger, optio
     .sort((a, b) => b[1].version - a[1].version)[0]?.[0];
   let slot: string;
   let how: CacheRefresh['how'];
-  if (reusable !== undefined) {
+  let content: VersionContent;
+  const updates = reusable === undefined ? 0 : (state.slots[reusable]!.updates ?? 0);
+  if (reusable !== undefined && updates < MAX_IN_PLACE_UPDATES) {
     slot = reusable;
     how = 'incremental';
+    const { commit: was, bytes } = state.slots[slot]!;
+    const previous = was !== undefined && bytes !== undefined ? { commit: was, bytes } : null;
     try {
-      await updateVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options);
+      content = await updateVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options, previous);
     } catch (error) {
+      // A tree over the size limit is over it however the version is built.
+      if (error instanceof GateError && error.code === 'GATE_TOO_LARGE') throw error;
       logger.warn({ err: error, slot }, 'incremental cache update failed; cloning afresh');
       how = 'clone';
-      await cloneVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options);
+      content = await cloneVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options);
     }
   } else {
-    slot = `v${state.version + 1}`;
+    // A worn-out slot is rebuilt under its own name; otherwise a new slot is made.
+    slot = reusable ?? `v${state.version + 1}`;
     how = 'clone';
-    await cloneVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options);
+    content = await cloneVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options);
   }
 
   state.version += 1;
   if (current !== null && state.slots[current]) state.slots[current].retiredAt = new Date(now).toISOString();
-  state.slots[slot] = { fingerprint: print, version: state.version, retiredAt: null };
+  state.slots[slot] = { fingerprint: print, version: state.version, retiredAt: null, commit: content.commit, bytes: content.bytes, updates: how === 'incremental' ? updates + 1 : 0 };
   await publish(layout, slot);
   await writeCacheState(layout, state);
   await removeExpired(layout, state, slot, options.graceMs, now);
