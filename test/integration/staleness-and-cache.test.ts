@@ -84,7 +84,7 @@ describe('clone cache', () => {
     await expect(cached.seedWorkspace(workspace, { originUrl: 'http://gate.invalid/demo.git' })).rejects.toMatchObject({ code: 'GATE_WORKSPACE_EXISTS' });
   });
 
-  // Each in-place update leaves the fetched objects loose and no gc runs in the cache, so a version is cloned afresh
+  // Each in-place update leaves a small pack or loose objects and no gc runs in the cache, so a version is cloned afresh
   // after MAX_IN_PLACE_UPDATES updates: its growth stays bounded.
   it('updates a version in place until it has had MAX_IN_PLACE_UPDATES, then clones it afresh', async () => {
     const { root, upstream, gatePath } = await gateOnLocalUpstream();
@@ -92,9 +92,12 @@ describe('clone cache', () => {
     const { MAX_IN_PLACE_UPDATES } = await import('../../src/gate/clone-cache/clone-cache.js');
     const cacheBase = path.join(root, 'cache');
     const gate = new GitGate({ scope: 'demo', gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true, cloneCacheBase: cacheBase, cache: { graceMs: 0 } });
-    const looseObjects = async (slot: string) => {
+    // What updates added to a slot: packs beyond a clone's one, and loose-object directories.
+    const addedObjectFiles = async (slot: string) => {
       const objects = path.join(cacheBase, 'demo.versions', slot, '.git', 'objects');
-      return (await readdir(objects)).filter((name) => /^[0-9a-f]{2}$/.test(name)).length;
+      const loose = (await readdir(objects)).filter((name) => /^[0-9a-f]{2}$/.test(name)).length;
+      const packs = (await readdir(path.join(objects, 'pack'))).filter((name) => name.endsWith('.pack')).length;
+      return loose + packs - 1;
     };
     await gate.sync(); // v1
     await upstream.commit('main', 'second');
@@ -102,10 +105,10 @@ describe('clone cache', () => {
     await upstream.commit('main', 'third');
     await gate.sync(); // v1 updated in place
     expect(path.basename(await readlink(path.join(cacheBase, 'demo')))).toBe('v1');
-    expect(await looseObjects('v1')).toBeGreaterThan(0);
+    expect(await addedObjectFiles('v1')).toBeGreaterThan(0);
     await upstream.commit('main', 'fourth');
     await gate.sync(); // v2 updated in place
-    expect(await looseObjects('v2')).toBeGreaterThan(0);
+    expect(await addedObjectFiles('v2')).toBeGreaterThan(0);
     // Wear v1 out: the next refresh reuses it and must clone it afresh (one pack, nothing loose).
     const stateFile = path.join(cacheBase, 'demo.versions', 'state.json');
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as { slots: Record<string, { updates?: number }> };
@@ -116,7 +119,7 @@ describe('clone cache', () => {
     expect((await gate.sync()).cache.error).toBeNull();
     expect(path.basename(await readlink(path.join(cacheBase, 'demo')))).toBe('v1');
     expect(await git(path.join(cacheBase, 'demo'), 'rev-parse', 'HEAD')).toBe(fifth);
-    expect(await looseObjects('v1')).toBe(0);
+    expect(await addedObjectFiles('v1')).toBe(0);
     expect(JSON.parse(await readFile(stateFile, 'utf8')).slots.v1.updates).toBe(0);
   });
 

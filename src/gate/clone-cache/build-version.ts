@@ -107,7 +107,7 @@ export async function cloneVersion(runner: GitRunner, gatePath: string, dir: str
  */
 export async function updateVersion(runner: GitRunner, gatePath: string, dir: string, branch: string, commit: string, limits: CheckoutLimits, previous: VersionContent | null): Promise<VersionContent> {
   const gitDir = path.join(dir, '.git');
-  const fetching = runner.run(['fetch', '--quiet', '--prune', '--no-auto-gc', '--no-write-fetch-head', '--end-of-options', gatePath, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'], { gitDir, allowProtocols: ['file'], config: ['transfer.fsckObjects=false', 'fetch.fsckObjects=false'] });
+  const fetching = runner.run(['fetch', '--quiet', '--prune', '--no-auto-gc', '--no-write-fetch-head', '--end-of-options', gatePath, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'], { gitDir, allowProtocols: ['file'] });
   const sizing = previous === null
     ? treeBytes(runner, gatePath, commit)
     : treeBytesDelta(runner, gatePath, previous.commit, commit).then((delta) => previous.bytes + delta, () => treeBytes(runner, gatePath, commit));

@@ -40,8 +40,8 @@ function fingerprint(source: CacheSource): string {
 }
 
 /**
- * In-place updates a version gets before it is cloned afresh: each fetch leaves a few loose
- * objects or a small pack, and no gc ever runs in the cache, so a version updated for ever would
+ * In-place updates a version gets before it is cloned afresh: each fetch leaves a small pack (or
+ * a few loose objects), and no gc ever runs in the cache, so a version updated for ever would
  * grow without bound. One clone per this many refreshes keeps it compact.
  */
 export const MAX_IN_PLACE_UPDATES = 100;
