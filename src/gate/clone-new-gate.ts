@@ -19,7 +19,10 @@ import { type FetchCall, networkOptions, progressFlag, type Transport } from './
 export async function cloneNewGate(runner: GitRunner, gatePath: string, identity: NewGateIdentity, upstream: UpstreamUrl, transport: Transport, call: FetchCall = {}): Promise<void> {
   await publishNewGate(gatePath, async (temp) => {
     // --no-local: a local upstream is read through upload-pack (fsck, no hardlinks into it).
-    const { gitDir: _unused, ...options } = networkOptions(gatePath, upstream, transport, call);
+    // Progress as a fetch shows it: clone's "Cloning into …" line would name the temp directory.
+    const onProgress = call.onProgress;
+    const progress = onProgress ? { ...call, onProgress: (line: string) => void (line.startsWith('Cloning into') || onProgress(line)) } : call;
+    const { gitDir: _unused, ...options } = networkOptions(gatePath, upstream, transport, progress);
     await runner.run(['clone', '--bare', '--no-local', '--template=', progressFlag(call), '--end-of-options', upstream.url, temp], options);
     const { stdout } = await runner.run(forEachRefArgs([]), { gitDir: temp });
     const moves: RefUpdate[] = [];

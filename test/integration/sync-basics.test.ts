@@ -122,6 +122,8 @@ describe('sync basics', () => {
     const first: string[] = [];
     expect((await gate.sync({ onProgress: (line) => first.push(line) })).success).toBe(true);
     expect(first.some((line) => /objects: +100%/.test(line)), first.join('\n')).toBe(true);
+    // The first sync clones into a temp directory, which is no business of the reader's.
+    expect(first.filter((line) => line.includes('.tmp-'))).toEqual([]);
     await upstream.commit('main', 'more');
     const later: string[] = [];
     expect((await gate.sync({ onProgress: (line) => later.push(line) })).success).toBe(true);
