@@ -105,8 +105,8 @@ export const ERROR_CODES = {
     fix: 'Give each scope its own gate path, or point both scopes at the same upstream.',
   },
   GATE_NOT_A_GATE: {
-    summary: 'The gate path exists but is not a bare git repository git-gate can adopt.',
-    fix: 'Move the directory away or choose another gate path.',
+    summary: 'The gate does not exist yet (never synced), or its path holds something that is not a bare git repository git-gate can adopt.',
+    fix: 'Sync the project to create the gate; if the path holds something else, move it away or choose another gate path.',
   },
   GATE_UNSAFE_PATH: {
     summary: 'A gate or cache path is a symlink, owned by another user, or writable by group/other.',

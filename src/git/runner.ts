@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { GateError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
 import { buildGitEnv, trustAnchorConfig } from './env.js';
@@ -90,7 +91,7 @@ export class GitRunner {
     if (exit.exitCode !== undefined && (exit.exitCode === 0 || options.okExitCodes?.includes(exit.exitCode)) && !control.stopped()) {
       return { stdout: out, stderr: err, exitCode: exit.exitCode, trace2: t2, durationMs };
     }
-    throw this.failure(verb, exit, control, err);
+    throw this.failure(verb, exit, control, err, options);
   }
 
   /**
@@ -136,7 +137,7 @@ export class GitRunner {
     if (stoppedByCaller) return;
     if (rest !== '') onLine(rest);
     if (exit.exitCode === 0 && !control.stopped()) return;
-    throw this.failure(verb, exit, control, await stderr);
+    throw this.failure(verb, exit, control, await stderr, options);
   }
 
   private spawn(args: readonly string[], options: GitRunOptions): ChildProcess {
@@ -191,8 +192,13 @@ export class GitRunner {
     };
   }
 
-  private failure(verb: string, exit: ProcessExit, control: { stopped(): 'timeout' | 'cancelled' | undefined }, stderr: string): GateError {
+  private failure(verb: string, exit: ProcessExit, control: { stopped(): 'timeout' | 'cancelled' | undefined }, stderr: string, options: GitRunOptions): GateError {
     if (exit.spawnError?.code === 'ENOENT') {
+      // spawn says ENOENT for a missing working directory too: that is a missing repository, not a missing git.
+      const cwd = options.cwd ?? options.gitDir;
+      if (cwd !== undefined && !existsSync(cwd)) {
+        return new GateError('GATE_NOT_A_GATE', `git ${verb} was asked to work in ${cwd}, which does not exist`, { fix: 'Sync the project first (it creates the gate), or check the path.' });
+      }
       return new GateError('GATE_GIT_NOT_FOUND', `git executable ${JSON.stringify(this.gitPath)} was not found`);
     }
     const stopped = control.stopped();
