@@ -1,6 +1,6 @@
 // The --json shapes of results. They are spelled out field by field (not passed through) so a
 // change in the library cannot change the CLI's documented output by accident.
-import type { ApplyResult, AppliedChange, BackupRef, BranchStaleness, GatePlan, GateSyncResult, PendingOp, SyncError } from '../gate/index.js';
+import type { ApplyResult, AppliedChange, BackupRef, BranchStaleness, GatePlan, GateSyncResult, MaintenanceReport, PendingOp, SyncError } from '../gate/index.js';
 import type { SyncRecord } from '../config/index.js';
 
 export const changeJson = (c: AppliedChange) => ({ branch: c.branch, kind: c.kind, oldSha: c.oldSha, newSha: c.newSha });
@@ -35,3 +35,5 @@ export const stalenessJson = (s: BranchStaleness) => ({
 export const recordJson = (r: SyncRecord | null) => (r === null ? null : {
   finishedAt: r.finishedAt, outcome: r.outcome, errorCode: r.errorCode, durationMs: r.durationMs, counts: { ...r.counts }, cacheVersion: r.cacheVersion,
 });
+
+export const maintenanceJson = (r: MaintenanceReport) => ({ steps: r.steps.map((s) => ({ step: s.step, durationMs: s.durationMs })) });

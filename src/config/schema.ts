@@ -99,6 +99,7 @@ export const globalSchema = z.strictObject({
     max_concurrent_syncs: z.int().min(1).max(64).meta({ example: 2 }).optional(),
     max_connections: z.int().min(1).max(10_000).meta({ example: 64 }).optional(),
     max_push_bytes: z.int().positive().meta({ example: 4_294_967_296 }).optional(),
+    maintenance_interval: z.union([duration, z.literal('off')]).meta({ example: '24h' }).optional(),
   }).optional(),
 });
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { GateError } from '../errors/index.js';
 import { locatedProblem } from './config-error.js';
+import { durationMs } from './duration.js';
 import { isLoopback, type ListenAddress, parseListenAddress } from './listen-address.js';
 import type { StatePaths } from './paths.js';
 import type { RawGlobal } from './schema.js';
@@ -14,7 +15,7 @@ import type { YamlSource } from './yaml-source.js';
 /** The git endpoint's address when none is configured (documented in docs/config.md). */
 export const DEFAULT_GIT_LISTEN = '127.0.0.1:7419';
 /** Built-in daemon limits. */
-export const SERVE_DEFAULTS = Object.freeze({ maxConcurrentSyncs: 2, maxConnections: 64, maxPushBytes: 4 * 1024 ** 3 });
+export const SERVE_DEFAULTS = Object.freeze({ maxConcurrentSyncs: 2, maxConnections: 64, maxPushBytes: 4 * 1024 ** 3, maintenanceIntervalMs: 24 * 60 * 60_000 });
 
 /** The admin socket under a state root: `<root>/run/admin.sock`. */
 export function defaultAdminSocket(paths: StatePaths): string {
@@ -62,6 +63,7 @@ export function serveConfig(paths: StatePaths, source: YamlSource | null, raw: N
     maxConcurrentSyncs: raw.max_concurrent_syncs ?? SERVE_DEFAULTS.maxConcurrentSyncs,
     maxConnections: raw.max_connections ?? SERVE_DEFAULTS.maxConnections,
     maxPushBytes: raw.max_push_bytes ?? SERVE_DEFAULTS.maxPushBytes,
+    maintenanceIntervalMs: raw.maintenance_interval === undefined ? SERVE_DEFAULTS.maintenanceIntervalMs : raw.maintenance_interval === 'off' ? null : durationMs(raw.maintenance_interval),
   };
 }
 

@@ -68,4 +68,6 @@ export interface ServeConfig {
   readonly maxConcurrentSyncs: number;
   readonly maxConnections: number;
   readonly maxPushBytes: number;
+  /** How often the daemon maintains each gate (after a successful sync, when due); null = never. */
+  readonly maintenanceIntervalMs: number | null;
 }

@@ -304,9 +304,12 @@ export class GitGate {
   }
 
   /** Packs refs and loose objects and extends the commit-graph. */
-  async maintain(): Promise<MaintenanceReport> {
+  async maintain(options: { signal?: AbortSignal } = {}): Promise<MaintenanceReport> {
     this.assertOpen();
-    return this.withLock(() => maintainGate(this.ctx));
+    return this.withLock(() => {
+      if (!existsSync(this.gatePath)) throw new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet: there is nothing to maintain`, { fix: 'Run a sync first; it creates the gate.' });
+      return maintainGate(this.ctx, options.signal);
+    }, options.signal);
   }
 
   /** Releases what the gate holds: the scope's SSH agent and shared connection. Idempotent. */

@@ -57,7 +57,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const registry = await ProjectRegistry.load(paths, global, options.logger ?? silentLogger());
   const events = new EventBus();
   const tokens = new TokenStore(paths.root);
-  const syncs = new SyncService({ registry, events, maxConcurrent: serve.maxConcurrentSyncs, paths, logger: options.logger ?? silentLogger() });
+  const syncs = new SyncService({ registry, events, maxConcurrent: serve.maxConcurrentSyncs, maintenanceIntervalMs: serve.maintenanceIntervalMs, paths, logger: options.logger ?? silentLogger() });
   // Built now, started once everything listens.
   const scheduler = new Scheduler({
     projects: () => registry.projects().map((p) => ({ name: p.name, intervalMs: p.config.upstream === null ? null : p.config.sync.intervalMs })),

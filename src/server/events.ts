@@ -15,6 +15,8 @@ export interface GateEvents {
   'sync.finished': { project: string; trigger: 'schedule' | 'api' | 'startup'; success: boolean; errorCode: string | null; failureClass: string | null; durationMs: number; applied: number; pending: number; gateOnly: number };
   /** A sync left destructive changes waiting for an operator. */
   pending: { project: string; branches: string[] };
+  /** The daemon's periodic maintenance of a gate ran (see SyncService: after a successful sync, when due). */
+  'maintenance.finished': { project: string; success: boolean; errorCode: string | null; durationMs: number; steps: Array<{ step: string; durationMs: number }> };
   /** A branch is behind upstream after a staleness check. */
   stale: { project: string; branch: string; commitsBehind: number | null; commitsAhead: number | null };
 }

@@ -28,6 +28,12 @@ export interface SyncServiceOptions {
   logger?: Logger;
   /** Measure staleness after each successful sync (against the snapshot it just took: no second upstream round trip) and publish `stale` events (default true). */
   checkStaleness?: boolean;
+  /**
+   * Run GitGate.maintain() on a gate after a successful sync when it was last maintained this
+   * long ago (or never, by this daemon); null = never. Gates run with gc.auto=0, so without it
+   * every push and fetch would leave a pack and every sync loose refs, for ever.
+   */
+  maintenanceIntervalMs?: number | null;
 }
 
 /** The sync half of DaemonState. */
@@ -36,6 +42,7 @@ export class SyncService {
   private readonly limit: Semaphore;
   private readonly summaries = new Map<string, SyncSummary>();
   private readonly attempted = new Set<string>();
+  private readonly maintainedAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private readonly logger: Logger;
@@ -135,8 +142,38 @@ export class SyncService {
       this.logger.info({ project: name, trigger, success: result.success, errorCode: summary.errorCode, applied: summary.applied, pending: summary.pending, durationMs: summary.durationMs }, 'sync finished');
       await this.record(name, result, summary);
       if (result.success && project.config.upstream !== null && this.options.checkStaleness !== false && !signal.aborted) await this.publishStaleness(project, signal);
+      if (result.success && this.maintenanceDue(name)) this.startMaintenance(project);
       return result;
     }, signal);
+  }
+
+  private maintenanceDue(name: string): boolean {
+    const interval = this.options.maintenanceIntervalMs ?? null;
+    if (interval === null || this.stopping) return false;
+    const last = this.maintainedAt.get(name);
+    return last === undefined || Date.now() - last >= interval;
+  }
+
+  // After the sync's answer, not before it: whoever asked for the sync does not wait for the
+  // maintenance. It runs under the same global limit and the gate lock (a sync that comes
+  // meanwhile waits for it); stop() waits for it, then cancels it like a sync.
+  private startMaintenance(project: ManagedProject): void {
+    const { name } = project;
+    this.maintainedAt.set(name, Date.now());
+    const started = Date.now();
+    const signal = this.shutdown.signal;
+    const run = this.limit.run(async () => {
+      try {
+        const report = await project.gate.maintain({ signal });
+        this.options.events.publish('maintenance.finished', { project: name, success: true, errorCode: null, durationMs: Date.now() - started, steps: report.steps });
+        this.logger.info({ project: name, steps: report.steps }, 'gate maintained');
+      } catch (error) {
+        const errorCode = error instanceof GateError ? error.code : 'GATE_GIT_FAILED';
+        this.options.events.publish('maintenance.finished', { project: name, success: false, errorCode, durationMs: Date.now() - started, steps: [] });
+        this.logger.warn({ err: error, project: name }, 'gate maintenance failed');
+      }
+    }, signal).catch(() => undefined);
+    void this.track(run);
   }
 
   // The same record the CLI writes, so `gate status` shows daemon syncs too.

@@ -150,6 +150,37 @@ describe('sync service', () => {
     await Promise.all([project.gate.close(), scratch.gate.close()]);
   });
 
+  // Gates run with gc.auto=0: without the daemon's maintenance every sync would leave loose refs and every fetch a pack, for ever.
+  it('maintains a gate after its first successful sync, then only once the interval has passed; never when off', async () => {
+    const root = await tempDir();
+    const upstream = await Upstream.create(root);
+    for (const branch of ['a', 'b', 'c']) await upstream.commit(branch, `work on ${branch}`);
+    const project = managed('kept', { gatePath: path.join(root, 'kept.git'), upstreamUrl: upstream.dir, allowLocalUpstream: true });
+    const events = new EventBus();
+    const seen = recorder(events);
+    const service = new SyncService({ registry: ProjectRegistry.of([project]), events, maxConcurrent: 1, maintenanceIntervalMs: 60 * 60_000, checkStaleness: false });
+    await service.sync('kept', 'startup');
+    await upstream.commit('a', 'more on a');
+    await service.sync('kept', 'api'); // waits for the maintenance (same global slot), which left nothing loose
+    await service.stop(10_000);
+    const maintained = seen.filter((event) => event.type === 'maintenance.finished');
+    expect(maintained.map((event) => event.data)).toEqual([expect.objectContaining({ project: 'kept', success: true, errorCode: null })]);
+    expect((maintained[0]!.data as { steps: Array<{ step: string }> }).steps.map((s) => s.step)).toEqual(['pack-refs', 'repack', 'commit-graph']);
+    const gatePath = project.config.gate.path;
+    expect(existsSync(path.join(gatePath, 'objects', 'info', 'commit-graphs', 'commit-graph-chain'))).toBe(true);
+    // The second sync came within the interval: its fast-forward is a loose ref again, left for the next round.
+    expect(existsSync(path.join(gatePath, 'refs', 'heads', 'a'))).toBe(true);
+    expect(existsSync(path.join(gatePath, 'refs', 'heads', 'b'))).toBe(false);
+
+    const never = managed('never', { gatePath: path.join(root, 'never.git'), upstreamUrl: upstream.dir, allowLocalUpstream: true });
+    const quiet = recorder(events);
+    const off = new SyncService({ registry: ProjectRegistry.of([never]), events, maxConcurrent: 1, maintenanceIntervalMs: null, checkStaleness: false });
+    await off.sync('never', 'startup');
+    await off.stop(10_000);
+    expect(quiet.filter((event) => event.type === 'maintenance.finished')).toEqual([]);
+    await Promise.all([project.gate.close(), never.gate.close()]);
+  });
+
   it('a failed sync is remembered with its code and failure class and counts towards readiness', async () => {
     const root = await tempDir();
     const project = httpsProject('locked', root, lockedServer.port);

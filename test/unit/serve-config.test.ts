@@ -24,8 +24,14 @@ describe('serve config', () => {
     expect(global.serve).toEqual({
       gitListen: [{ kind: 'tcp', host: '127.0.0.1', port: 7419 }], allowNonLoopback: false,
       adminListen: { kind: 'unix', path: path.join(paths.root, 'run', 'admin.sock') }, adminTokenFile: null, allowedHosts: null,
-      maxConcurrentSyncs: 2, maxConnections: 64, maxPushBytes: 4 * 1024 ** 3,
+      maxConcurrentSyncs: 2, maxConnections: 64, maxPushBytes: 4 * 1024 ** 3, maintenanceIntervalMs: 24 * 60 * 60_000,
     });
+  });
+
+  it('maintenance_interval takes a duration or off', async () => {
+    expect((await loadServe('serve:\n  maintenance_interval: 6h\n')).global.serve.maintenanceIntervalMs).toBe(6 * 60 * 60_000);
+    expect((await loadServe('serve:\n  maintenance_interval: "off"\n')).global.serve.maintenanceIntervalMs).toBeNull();
+    expect(await refusal('serve:\n  maintenance_interval: daily\n')).toMatch(/maintenance_interval/);
   });
 
   it('reads unix sockets, IPv6 loopback and port 0', async () => {

@@ -5,6 +5,7 @@ import { defineBackups } from './backups.js';
 import { defineDoctor } from './doctor.js';
 import { defineInit } from './init.js';
 import { defineList } from './list.js';
+import { defineMaintain } from './maintain.js';
 import { definePath } from './path.js';
 import { definePending } from './pending.js';
 import { definePlan } from './plan.js';
@@ -18,6 +19,6 @@ import { defineToken } from './token.js';
 import { defineTrustHost } from './trust-host.js';
 
 export const COMMANDS: readonly CommandDefinition[] = [
-  defineInit, defineSync, definePlan, definePending, defineApply, defineStatus, defineBackups, defineProbe, definePath, defineList, defineDoctor,
+  defineInit, defineSync, definePlan, definePending, defineApply, defineStatus, defineBackups, defineProbe, definePath, defineList, defineDoctor, defineMaintain,
   defineSshInit, defineSsh, defineTrustHost, defineToken, defineServe,
 ];
