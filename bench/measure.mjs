@@ -1,5 +1,6 @@
 // Timing helpers: cases run in alternation (gate, raw, raw, gate, …) so machine noise hits both
 // sides alike; results are medians, and the table compares sides of the same run only.
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../dist/index.js';
@@ -39,6 +40,21 @@ export async function timeOnce(fn) {
   const started = performance.now();
   const value = await fn();
   return { ms: performance.now() - started, value };
+}
+
+/**
+ * What starting one process costs this Node process now: the median of 7 spawns of `true` to
+ * exit. Node forks (libuv copies the page tables), so the cost grows with the process's memory,
+ * and every git process a GitGate runs pays it on the event loop.
+ */
+export async function spawnCost() {
+  const times = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    await new Promise((resolve, reject) => spawn('true', [], { stdio: 'ignore' }).on('error', reject).on('close', resolve));
+    times.push(performance.now() - started);
+  }
+  return { ms: median(times), rssMiB: process.memoryUsage().rss / 1024 / 1024 };
 }
 
 /** Formats milliseconds for the table. */

@@ -9,7 +9,7 @@ import { readHeadTarget } from '../dist/gate/gate-repo.js';
 import { readRefState } from '../dist/gate/ref-state.js';
 import { GitRunner } from '../dist/git/index.js';
 import { commitOnMain, git, wideRepo } from './fixtures.mjs';
-import { alternate, gitProfiler, ms, ratio, timeOnce } from './measure.mjs';
+import { alternate, gitProfiler, ms, ratio, spawnCost, timeOnce } from './measure.mjs';
 
 const FILES = 4000;
 
@@ -90,6 +90,7 @@ export async function scenarioCloneCache(table, root, { iterations = 7 } = {}) {
   const profiled = await timeOnce(() => new GitGate({ ...common, cloneCacheBase, cache: { graceMs: 0 }, logger: profiler.logger }).sync());
   expectRefresh(profiled.value);
   const incremental = !profiler.calls.some((c) => c.verb === 'clone');
+  const spawning = await spawnCost();
 
   const direct = results['refresh-direct'].median;
   const full = results['sync+refresh'].median;
@@ -101,4 +102,5 @@ export async function scenarioCloneCache(table, root, { iterations = 7 } = {}) {
   table.add({ scenario: '5', measure: '  whole sync after 1 commit, with cache refresh', gate: ms(full), raw: ms(raw), ratio: ratio(full / raw), target: '-', pass: null });
   table.note(`[5] raw = git clone --no-local --no-hardlinks <gate> <dir> with checkout (no fsck, so the fastest fresh copy). The compared gate figure is the refresh alone, timed as GitGate runs it after a sync (read the gate's refs, then update a retired version in place); "no-op sync + refresh" is one sync() call that finds upstream unchanged and refreshes the stale cache. No-op sync alone: ${ms(noop)}. Median of ${iterations} alternating runs after 1 warm-up; slots are updated in place (cache.graceMs 0).`);
   table.note(`[5] refresh profile (one untimed run, ${incremental ? 'incremental update' : 'FULL CLONE'}): ${profiler.summary(profiled.ms)}`);
+  table.note(`[5] starting one process from this Node process costs ${ms(spawning.ms)} now (RSS ${spawning.rssMiB.toFixed(0)} MiB; Node forks, so the cost grows with its memory); a refresh starts 6 git processes.`);
 }
