@@ -26,10 +26,13 @@ export async function cloneNewGate(runner: GitRunner, gatePath: string, identity
     const progress = onProgress ? { ...call, onProgress: (line: string) => void (line.startsWith('Cloning into') || onProgress(line)) } : call;
     const { gitDir: _unused, ...options } = networkOptions(gatePath, upstream, transport, progress);
     await runner.run(['clone', '--bare', '--no-local', '--template=', progressFlag(call), '--end-of-options', upstream.url, temp], options);
-    // Refs and config are separate files: both steps at once.
+    // Refs, config and HEAD are separate files: all at once. HEAD starts where `init` would put
+    // it (clone copies upstream's, which may be detached); sync then points it at upstream's
+    // default branch as for any gate.
     await Promise.all([
       moveRefsToIncoming(runner, temp),
       runner.run(['config', '--local', '--remove-section', 'remote.origin'], { gitDir: temp, okExitCodes: [128] }),
+      writeFile(path.join(temp, 'HEAD'), `ref: refs/heads/${identity.defaultBranch}\n`),
     ]);
     await writeNewGateConfig(temp, identity);
   });

@@ -85,6 +85,20 @@ describe('sync basics', () => {
     expect(await git(selectivePath, 'cat-file', '-t', feature).catch(() => 'missing')).toBe('missing');
   });
 
+  // clone copies upstream's HEAD, which may be detached (a mirror, a CI checkout); a gate's HEAD must
+  // always name a branch, as `init --initial-branch` made it before.
+  it('a first sync from an upstream whose HEAD is detached points the gate HEAD at a branch', async () => {
+    const { upstream, gatePath, root } = await gateOnLocalUpstream();
+    const dev = await upstream.commit('dev', 'dev work');
+    await git(upstream.dir, 'checkout', '-q', '--detach', dev);
+    const gate = new GitGate({ scope: 'demo', gatePath, upstreamUrl: upstream.dir, allowLocalUpstream: true, defaultBranch: 'dev' });
+    expect((await gate.sync()).errors).toEqual([]);
+    expect((await readFile(path.join(gatePath, 'HEAD'), 'utf8')).trim()).toBe('ref: refs/heads/dev');
+    const other = path.join(root, 'gates', 'other.git');
+    expect((await new GitGate({ scope: 'other', gatePath: other, upstreamUrl: upstream.dir, allowLocalUpstream: true }).sync()).errors).toEqual([]);
+    expect((await readFile(path.join(other, 'HEAD'), 'utf8')).trim()).toBe('ref: refs/heads/main');
+  });
+
   // A first sync killed mid-clone leaves a temp directory holding a whole pack: the next locked
   // operation removes it (the owner is known dead) before it builds the gate again.
   it('removes the temp directory of a killed gate creation', async () => {
