@@ -26,13 +26,15 @@ export async function cloneNewGate(runner: GitRunner, gatePath: string, identity
     const progress = onProgress ? { ...call, onProgress: (line: string) => void (line.startsWith('Cloning into') || onProgress(line)) } : call;
     const { gitDir: _unused, ...options } = networkOptions(gatePath, upstream, transport, progress);
     await runner.run(['clone', '--bare', '--no-local', '--template=', progressFlag(call), '--end-of-options', upstream.url, temp], options);
-    // Refs, config and HEAD are separate files: all at once. HEAD starts where `init` would put
-    // it (clone copies upstream's, which may be detached); sync then points it at upstream's
-    // default branch as for any gate.
+    // HEAD starts where `init` would put it (clone copies upstream's, which may be detached);
+    // sync then points it at upstream's default branch as for any gate. Replaced by rename, never
+    // rewritten in place: git reads HEAD to recognise the repository at all.
+    await writeFile(path.join(temp, 'HEAD.new'), `ref: refs/heads/${identity.defaultBranch}\n`);
+    await rename(path.join(temp, 'HEAD.new'), path.join(temp, 'HEAD'));
+    // Refs and config are separate files: both steps at once.
     await Promise.all([
       moveRefsToIncoming(runner, temp),
-      runner.run(['config', '--local', '--remove-section', 'remote.origin'], { gitDir: temp, okExitCodes: [128] }),
-      writeFile(path.join(temp, 'HEAD'), `ref: refs/heads/${identity.defaultBranch}\n`),
+      runner.run(['config', '--local', '--remove-section', 'remote.origin'], { gitDir: temp }),
     ]);
     await writeNewGateConfig(temp, identity);
   });

@@ -197,7 +197,7 @@ export class GitRunner {
       // spawn says ENOENT for a missing working directory too: that is a missing repository, not a missing git.
       const cwd = options.cwd ?? options.gitDir;
       if (cwd !== undefined && !existsSync(cwd)) {
-        return new GateError('GATE_NOT_A_GATE', `git ${verb} was asked to work in ${cwd}, which does not exist`, { fix: 'Sync the project first (it creates the gate), or check the path.' });
+        return new GateError('GATE_NOT_A_GATE', `git ${verb} was asked to work in ${cwd}, which does not exist`, { fix: 'Check the path; a gate is created by its first sync.' });
       }
       return new GateError('GATE_GIT_NOT_FOUND', `git executable ${JSON.stringify(this.gitPath)} was not found`);
     }

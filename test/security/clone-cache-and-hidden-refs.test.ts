@@ -5,7 +5,10 @@ import { readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateOnLocalUpstream } from '../helpers/gate-fixture.js';
-import { allRefs, git, headsOf, tempDir } from '../helpers/git-fixture.js';
+import { allRefs, git, headsOf, pushToGate, tempDir } from '../helpers/git-fixture.js';
+import { refreshCloneCache } from '../../src/gate/clone-cache/clone-cache.js';
+import { GitRunner } from '../../src/git/index.js';
+import { silentLogger } from '../../src/log/index.js';
 import { hasObject, inodesUnder } from '../helpers/security-fixture.js';
 
 /** Every built version (slot) of the demo scope's clone cache. */
@@ -81,6 +84,30 @@ describe('the clone cache is isolated from the gate', () => {
       expect(await hasObject(slot, rewritten)).toBe(false);
       expect(await git(slot, 'config', '--list', '--local')).not.toContain('refs/gate');
     }
+  });
+});
+
+describe('an in-place cache update never publishes a version missing its commit', () => {
+  // Mitigation: updateVersion checks the commit is in the version's own store once its fetch is done. The checkout
+  // reads objects from the gate (GIT_ALTERNATE_OBJECT_DIRECTORIES), so without the check a branch that moved in the
+  // gate after its refs were read (here: the commit is left reachable only from a hidden ref) would be published
+  // with HEAD pointing at an object the version does not hold.
+  it('fails the refresh and leaves the published version as it was', async () => {
+    const cacheBase = path.join(await tempDir(), 'cache');
+    const { upstream, gate, gatePath } = await gateOnLocalUpstream({ cloneCacheBase: cacheBase, cache: { graceMs: 0 } });
+    expect((await gate.sync()).cache.error).toBeNull();
+    await upstream.commit('main', 'second');
+    expect((await gate.sync()).cache.error).toBeNull(); // v2 published, v1 retired and reusable
+    const published = await readlink(path.join(cacheBase, 'demo'));
+    const main = (await headsOf(gatePath)).get('main')!;
+    // A commit on main, then main put back: the commit stays only under a hidden ref.
+    const gone = await pushToGate(gatePath, 'main', main, 'rewound away');
+    await git(gatePath, 'update-ref', 'refs/gate/attic/rewound', gone);
+    await git(gatePath, 'update-ref', 'refs/heads/main', main, gone);
+    const state = { gatePath, headBranch: 'main', heads: new Map([['main', gone]]), tags: new Map<string, string>() };
+    await expect(refreshCloneCache(new GitRunner(), silentLogger(), { base: cacheBase, scope: 'demo', graceMs: 0, maxCheckoutBytes: 1 << 30 }, state)).rejects.toThrow();
+    expect(await readlink(path.join(cacheBase, 'demo'))).toBe(published);
+    for (const slot of await cacheSlots(cacheBase)) expect(await hasObject(slot, gone)).toBe(false);
   });
 });
 

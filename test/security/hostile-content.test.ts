@@ -2,7 +2,7 @@
 // repo config in the gate, hostile objects upstream, git dying by a signal, oversize upstreams and
 // checkouts, submodules, branch names that look like options. All with real git and real syncs.
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, readlink, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitGate } from '../../src/index.js';
@@ -241,6 +241,26 @@ describe('size and shape limits', () => {
     expect(existsSync(path.join(cacheBase, 'demo', 'd.bin'))).toBe(false);
     for (const slot of await readdir(path.join(cacheBase, 'demo.versions'))) expect(existsSync(path.join(cacheBase, 'demo.versions', slot, 'd.bin'))).toBe(false);
   });
+
+  // Mitigation: a recorded size that is not a whole, non-negative byte count (a damaged or edited state.json) is not
+  // built on: the whole tree is counted instead. Taken at face value, -1 TB would let any update through.
+  for (const bad of [-1e12, 'many', null] as const) {
+    it(`counts the whole tree when the cache state records ${JSON.stringify(bad)} bytes for a version`, async () => {
+      const cacheBase = path.join(await tempDir(), 'cache');
+      const { upstream, gate } = await gateOnLocalUpstream({ cloneCacheBase: cacheBase, cache: { maxCheckoutBytes: 64 * 1024, graceMs: 0 } });
+      expect((await gate.sync()).cache.error).toBeNull();
+      await upstream.commit('main', 'second');
+      expect((await gate.sync()).cache.error).toBeNull();
+      const stateFile = path.join(cacheBase, 'demo.versions', 'state.json');
+      const state = JSON.parse(await readFile(stateFile, 'utf8')) as { slots: Record<string, { bytes?: unknown }> };
+      for (const slot of Object.values(state.slots)) slot.bytes = bad;
+      await writeFile(stateFile, JSON.stringify(state));
+      await upstream.commit('main', 'too big', { 'big.bin': 'x'.repeat(96 * 1024) });
+      const result = await gate.sync();
+      expect(result.cache.error?.code).toBe('GATE_TOO_LARGE');
+      expect(existsSync(path.join(cacheBase, 'demo', 'big.bin'))).toBe(false);
+    });
+  }
 });
 
 describe('names from upstream are never options', () => {

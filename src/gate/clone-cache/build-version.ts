@@ -60,6 +60,12 @@ async function treeBytesDelta(runner: GitRunner, gitDir: string, from: string, t
   return delta;
 }
 
+// GIT_ALTERNATE_OBJECT_DIRECTORIES is a ':'-separated list; an entry with a ':' (or starting
+// with '"') is given C-quoted, which git unquotes.
+function alternatesValue(dir: string): string {
+  return /[:"\\]/.test(dir) ? `"${dir.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : dir;
+}
+
 function assertWithinLimit(bytes: number, commit: string, limits: CheckoutLimits): void {
   if (bytes > limits.maxCheckoutBytes) {
     throw new GateError('GATE_TOO_LARGE', `checkout of ${commit.slice(0, 12)} would write ${bytes} bytes, over the cache limit of ${limits.maxCheckoutBytes}`);
@@ -102,18 +108,21 @@ export async function cloneVersion(runner: GitRunner, gatePath: string, dir: str
  * before the checkout rather than after, as the checkout itself leaves none. The checkout then
  * reads the new objects from the gate, named for that one process only
  * (GIT_ALTERNATE_OBJECT_DIRECTORIES; nothing is written into the cache's alternates), so it
- * need not wait for the fetch. The version is published only when the fetch succeeded too, so
- * it then holds every object it points at in its own object store.
+ * need not wait for the fetch. Once the fetch is done, the commit must be in the version's own
+ * store (the branch may have moved on in the gate since its refs were read, and the fetch then
+ * brought something else): otherwise the update fails, and the version is never published
+ * pointing at an object it does not hold.
  */
 export async function updateVersion(runner: GitRunner, gatePath: string, dir: string, branch: string, commit: string, limits: CheckoutLimits, previous: VersionContent | null): Promise<VersionContent> {
   const gitDir = path.join(dir, '.git');
-  const fetching = runner.run(['fetch', '--quiet', '--prune', '--no-auto-gc', '--no-write-fetch-head', '--end-of-options', gatePath, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'], { gitDir, allowProtocols: ['file'] });
+  const fetching = runner.run(['fetch', '--quiet', '--prune', '--no-auto-gc', '--no-write-fetch-head', '--end-of-options', gatePath, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'], { gitDir, allowProtocols: ['file'] })
+    .then(() => runner.run(['cat-file', '-e', '--end-of-options', `${commit}^{commit}`], { gitDir }));
   const sizing = previous === null
     ? treeBytes(runner, gatePath, commit)
     : treeBytesDelta(runner, gatePath, previous.commit, commit).then((delta) => previous.bytes + delta, () => treeBytes(runner, gatePath, commit));
   const checkingOut = allSettled<[number, unknown]>([sizing, runner.run(['clean', '-ffdxq'], { gitDir, cwd: dir })]).then(async ([bytes]) => {
     assertWithinLimit(bytes, commit, limits);
-    await checkout(runner, dir, branch, commit, { GIT_ALTERNATE_OBJECT_DIRECTORIES: path.resolve(gatePath, 'objects') });
+    await checkout(runner, dir, branch, commit, { GIT_ALTERNATE_OBJECT_DIRECTORIES: alternatesValue(path.resolve(gatePath, 'objects')) });
     return bytes;
   });
   const [bytes] = await allSettled<[number, unknown]>([checkingOut, fetching]);

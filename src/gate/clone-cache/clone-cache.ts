@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { cp, mkdir, readdir, realpath, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { GateError } from '../../errors/index.js';
-import type { GitRunner } from '../../git/index.js';
+import { type GitRunner, isObjectId } from '../../git/index.js';
 import type { Logger } from '../../log/index.js';
 import { cloneVersion, updateVersion, type CheckoutLimits, type VersionContent } from './build-version.js';
 import { type CacheLayout, cacheLayout, currentSlot, readCacheState, writeCacheState } from './cache-state.js';
@@ -75,7 +75,9 @@ export async function refreshCloneCache(runner: GitRunner, logger: Logger, optio
     slot = reusable;
     how = 'incremental';
     const { commit: was, bytes } = state.slots[slot]!;
-    const previous = was !== undefined && bytes !== undefined ? { commit: was, bytes } : null;
+    // The size check builds on these: anything but a whole byte count and an object id (an older
+    // state file, a damaged one) means counting the whole tree instead.
+    const previous = typeof was === 'string' && isObjectId(was) && Number.isSafeInteger(bytes) && bytes! >= 0 ? { commit: was, bytes: bytes! } : null;
     try {
       content = await updateVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options, previous);
     } catch (error) {
