@@ -133,7 +133,8 @@ export function newGateTempPath(gatePath: string): string {
 
 /** True for a name newGateTempPath() gives for this gate: a leftover when no sync is running. */
 export function isNewGateTempName(gatePath: string, name: string): boolean {
-  return name.startsWith(`${path.basename(gatePath)}.tmp-`) && /^[0-9a-f]{12}$/.test(name.slice(path.basename(gatePath).length + 5));
+  const prefix = `${path.basename(gatePath)}.tmp-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length));
 }
 
 /**

@@ -306,10 +306,9 @@ export class GitGate {
   /** Packs refs and loose objects and extends the commit-graph. */
   async maintain(options: { signal?: AbortSignal } = {}): Promise<MaintenanceReport> {
     this.assertOpen();
-    return this.withLock(() => {
-      if (!existsSync(this.gatePath)) throw new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet: there is nothing to maintain`, { fix: 'Run a sync first; it creates the gate.' });
-      return maintainGate(this.ctx, options.signal);
-    }, options.signal);
+    // Checked before the lock, so a gate never synced gets nothing written beside it either.
+    if (!existsSync(this.gatePath)) throw new GateError('GATE_NOT_A_GATE', `gate ${this.scope} has not been synced yet: there is nothing to maintain`, { fix: 'Run a sync first; it creates the gate.' });
+    return this.withLock(() => maintainGate(this.ctx, options.signal), options.signal);
   }
 
   /** Releases what the gate holds: the scope's SSH agent and shared connection. Idempotent. */

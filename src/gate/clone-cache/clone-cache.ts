@@ -77,7 +77,7 @@ export async function refreshCloneCache(runner: GitRunner, logger: Logger, optio
     const { commit: was, bytes } = state.slots[slot]!;
     // The size check builds on these: anything but a whole byte count and an object id (an older
     // state file, a damaged one) means counting the whole tree instead.
-    const previous = typeof was === 'string' && isObjectId(was) && Number.isSafeInteger(bytes) && bytes! >= 0 ? { commit: was, bytes: bytes! } : null;
+    const previous = typeof was === 'string' && isObjectId(was) && typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0 ? { commit: was, bytes } : null;
     try {
       content = await updateVersion(runner, source.gatePath, path.join(layout.versions, slot), branch, commit, options, previous);
     } catch (error) {
